@@ -1,0 +1,340 @@
+// Package config owns the settings: their defaults, the optional YAML file,
+// the KF_* environment variables and validation. It keeps no globals: only
+// cmd calls Load and hands plain values on to the other packages.
+//
+// Precedence, lowest first: Default, the YAML file, environment variables,
+// then command-line flags, which cmd applies to the returned Config before
+// calling Validate again.
+//
+// Three settings may be left empty and are derived when read: use
+// Config.BaseURL, Config.DBPath and Config.PickupDir instead of the raw
+// fields. Deriving late (rather than filling the fields in Load) keeps a
+// flag such as --data-dir effective for the paths below it.
+package config
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/mail"
+	"net/netip"
+	"net/url"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// Config holds every setting. The yaml tags give the file keys; the
+// environment variable of a setting is KF_ plus its key path joined with
+// "_" and upper-cased (mail.smtp.host is KF_MAIL_SMTP_HOST).
+type Config struct {
+	Server   Server   `yaml:"server"`
+	Data     Data     `yaml:"data"`
+	Database Database `yaml:"database"`
+	Mail     Mail     `yaml:"mail"`
+	Auth     Auth     `yaml:"auth"`
+	Forum    Forum    `yaml:"forum"`
+	UI       UI       `yaml:"ui"`
+}
+
+// Server configures the HTTP listener.
+type Server struct {
+	Listen string `yaml:"listen"`
+	// BaseURL is the public address used in links and mails; empty means
+	// derived from Listen (see Config.BaseURL).
+	BaseURL string `yaml:"base_url"`
+	// Dev reads templates and assets from disk so edits show on reload.
+	Dev bool `yaml:"dev"`
+	// TrustedProxies lists IPs or CIDRs whose X-Forwarded-For is honoured.
+	TrustedProxies  []string      `yaml:"trusted_proxies"`
+	ReadTimeout     time.Duration `yaml:"read_timeout"`
+	WriteTimeout    time.Duration `yaml:"write_timeout"`
+	ShutdownTimeout time.Duration `yaml:"shutdown_timeout"`
+}
+
+// Data locates the data directory (database, search index, mail pickup).
+type Data struct {
+	Dir string `yaml:"dir"`
+}
+
+// Database configures the SQLite file.
+type Database struct {
+	// Path is empty to mean <data.dir>/kommunalforum.db (see Config.DBPath).
+	Path string `yaml:"path"`
+}
+
+// Mail configures outgoing mail. Without SMTP.Host, mails are written as
+// files into the pickup directory instead of being sent.
+type Mail struct {
+	From string `yaml:"from"`
+	// PickupDir is empty to mean <data.dir>/mail-pickup (see Config.PickupDir).
+	PickupDir string `yaml:"pickup_dir"`
+	SMTP      SMTP   `yaml:"smtp"`
+}
+
+// SMTP configures the relay. TLS is one of "starttls", "tls" (implicit TLS,
+// usually port 465) or "none".
+type SMTP struct {
+	Host     string `yaml:"host"`
+	Port     int    `yaml:"port"`
+	Username string `yaml:"username"`
+	Password string `yaml:"password"`
+	TLS      string `yaml:"tls"`
+	// HELO is the name sent in EHLO/HELO; empty lets the mail library choose.
+	HELO string `yaml:"helo"`
+}
+
+// Auth configures accounts and sessions. Registration is one of "open",
+// "domains" (only addresses in AllowedDomains) or "approval" (a moderator
+// activates new accounts).
+type Auth struct {
+	Registration string `yaml:"registration"`
+	// AllowedDomains holds lower-case mail domains such as "musterstadt.de".
+	AllowedDomains      []string      `yaml:"allowed_domains"`
+	SessionLifetime     time.Duration `yaml:"session_lifetime"`
+	VerifyTokenLifetime time.Duration `yaml:"verify_token_lifetime"`
+	ResetTokenLifetime  time.Duration `yaml:"reset_token_lifetime"`
+	LoginRatePerMinute  int           `yaml:"login_rate_per_minute"`
+	RegisterRatePerHour int           `yaml:"register_rate_per_hour"`
+	MinPasswordLength   int           `yaml:"min_password_length"`
+}
+
+// Forum configures listings.
+type Forum struct {
+	ThreadsPerPage int `yaml:"threads_per_page"`
+	PostsPerPage   int `yaml:"posts_per_page"`
+}
+
+// UI configures the user interface. DefaultLanguage is "de" or "en".
+type UI struct {
+	DefaultLanguage string `yaml:"default_language"`
+}
+
+// Allowed values of the enumerated settings, in the order errors list them.
+var (
+	smtpTLSModes      = []string{"starttls", "tls", "none"}
+	registrationModes = []string{"open", "domains", "approval"}
+	languages         = []string{"de", "en"}
+)
+
+// minPasswordFloor is the lowest min_password_length accepted: NIST SP
+// 800-63B asks for at least 8 characters.
+const minPasswordFloor = 8
+
+// Default returns the built-in settings. config.example.yaml mirrors them,
+// which a test enforces.
+func Default() Config {
+	return Config{
+		Server: Server{
+			Listen:          "127.0.0.1:8080",
+			ReadTimeout:     15 * time.Second,
+			WriteTimeout:    30 * time.Second,
+			ShutdownTimeout: 20 * time.Second,
+		},
+		Data: Data{Dir: "./data"},
+		Mail: Mail{
+			From: "Kommunalforum <noreply@kommunalforum.invalid>",
+			SMTP: SMTP{Port: 587, TLS: "starttls"},
+		},
+		Auth: Auth{
+			Registration:        "open",
+			SessionLifetime:     720 * time.Hour,
+			VerifyTokenLifetime: 48 * time.Hour,
+			ResetTokenLifetime:  time.Hour,
+			LoginRatePerMinute:  10,
+			RegisterRatePerHour: 20,
+			MinPasswordLength:   10,
+		},
+		Forum: Forum{ThreadsPerPage: 25, PostsPerPage: 20},
+		UI:    UI{DefaultLanguage: "de"},
+	}
+}
+
+// Load returns Default overlaid with the YAML file at path (skipped when
+// path is empty) and then with the KF_* variables in environ ("KEY=value"
+// entries, as from os.Environ). Unknown file keys and unknown KF_*
+// variables are errors. The result is normalised and validated; cmd applies
+// its flags afterwards and should call Validate once more.
+func Load(path string, environ []string) (Config, error) {
+	c := Default()
+	if path != "" {
+		if err := c.readFile(path); err != nil {
+			return Config{}, err
+		}
+	}
+	if err := c.applyEnv(environ); err != nil {
+		return Config{}, err
+	}
+	c.normalize()
+	if err := c.Validate(); err != nil {
+		return Config{}, err
+	}
+	return c, nil
+}
+
+// readFile overlays the YAML file at path onto c. An empty file changes
+// nothing.
+func (c *Config) readFile(path string) error {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return fmt.Errorf("config: %w", err)
+	}
+	dec := yaml.NewDecoder(bytes.NewReader(b))
+	dec.KnownFields(true)
+	if err := dec.Decode(c); err != nil && !errors.Is(err, io.EOF) {
+		return fmt.Errorf("config: %s: %w", path, err)
+	}
+	return nil
+}
+
+// normalize trims list entries, drops empty ones and lower-cases domains.
+// Empty lists become nil so that "[]" in a file equals the default.
+func (c *Config) normalize() {
+	c.Server.TrustedProxies = cleanList(c.Server.TrustedProxies, false)
+	c.Auth.AllowedDomains = cleanList(c.Auth.AllowedDomains, true)
+}
+
+func cleanList(in []string, lower bool) []string {
+	var out []string
+	for _, s := range in {
+		s = strings.TrimSpace(s)
+		if lower {
+			s = strings.ToLower(s)
+		}
+		if s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// BaseURL returns server.base_url without a trailing slash, or, when it is
+// empty, "http://" plus server.listen (an unspecified host becomes
+// localhost).
+func (c Config) BaseURL() string {
+	if c.Server.BaseURL != "" {
+		return strings.TrimRight(c.Server.BaseURL, "/")
+	}
+	host, port, err := net.SplitHostPort(c.Server.Listen)
+	if err != nil {
+		return "http://" + c.Server.Listen
+	}
+	if host == "" || host == "0.0.0.0" || host == "::" {
+		host = "localhost"
+	}
+	return "http://" + net.JoinHostPort(host, port)
+}
+
+// DBPath returns database.path, or <data.dir>/kommunalforum.db when empty.
+func (c Config) DBPath() string {
+	if c.Database.Path != "" {
+		return c.Database.Path
+	}
+	return filepath.Join(c.Data.Dir, "kommunalforum.db")
+}
+
+// PickupDir returns mail.pickup_dir, or <data.dir>/mail-pickup when empty.
+func (c Config) PickupDir() string {
+	if c.Mail.PickupDir != "" {
+		return c.Mail.PickupDir
+	}
+	return filepath.Join(c.Data.Dir, "mail-pickup")
+}
+
+// Validate reports every invalid setting at once, each error naming its key.
+func (c Config) Validate() error {
+	var errs []error
+	bad := func(key, format string, args ...any) {
+		errs = append(errs, fmt.Errorf("config: %s: "+format, append([]any{key}, args...)...))
+	}
+	oneOf := func(key, v string, allowed []string) {
+		if !slices.Contains(allowed, v) {
+			bad(key, "%q is not one of %s", v, strings.Join(allowed, ", "))
+		}
+	}
+	positive := func(key string, n int) {
+		if n <= 0 {
+			bad(key, "%d must be greater than 0", n)
+		}
+	}
+	positiveDuration := func(key string, d time.Duration) {
+		if d <= 0 {
+			bad(key, "%s must be greater than 0", d)
+		}
+	}
+
+	s := c.Server
+	if _, _, err := net.SplitHostPort(s.Listen); err != nil {
+		bad("server.listen", "%q is not host:port: %v", s.Listen, err)
+	}
+	if s.BaseURL != "" {
+		u, err := url.Parse(s.BaseURL)
+		switch {
+		case err != nil:
+			bad("server.base_url", "%q is not a URL: %v", s.BaseURL, err)
+		case u.Scheme != "http" && u.Scheme != "https", u.Host == "":
+			bad("server.base_url", "%q must be an absolute http or https URL", s.BaseURL)
+		case u.RawQuery != "" || u.Fragment != "":
+			bad("server.base_url", "%q must not have a query or fragment", s.BaseURL)
+		}
+	}
+	for _, p := range s.TrustedProxies {
+		if _, err := netip.ParsePrefix(p); err == nil {
+			continue
+		}
+		if _, err := netip.ParseAddr(p); err != nil {
+			bad("server.trusted_proxies", "%q is neither an IP address nor a CIDR", p)
+		}
+	}
+	positiveDuration("server.read_timeout", s.ReadTimeout)
+	positiveDuration("server.write_timeout", s.WriteTimeout)
+	positiveDuration("server.shutdown_timeout", s.ShutdownTimeout)
+
+	if c.Data.Dir == "" {
+		bad("data.dir", "must not be empty")
+	}
+
+	m := c.Mail
+	if _, err := mail.ParseAddress(m.From); err != nil {
+		bad("mail.from", "%q is not a mail address: %v", m.From, err)
+	}
+	if m.SMTP.Port < 1 || m.SMTP.Port > 65535 {
+		bad("mail.smtp.port", "%d is not between 1 and 65535", m.SMTP.Port)
+	}
+	oneOf("mail.smtp.tls", m.SMTP.TLS, smtpTLSModes)
+	if m.SMTP.Password != "" && m.SMTP.Username == "" {
+		bad("mail.smtp.password", "is set but mail.smtp.username is empty")
+	}
+
+	a := c.Auth
+	oneOf("auth.registration", a.Registration, registrationModes)
+	if a.Registration == "domains" && len(a.AllowedDomains) == 0 {
+		bad("auth.allowed_domains", "must not be empty when auth.registration is \"domains\"")
+	}
+	for _, d := range a.AllowedDomains {
+		if d == "" || d != strings.ToLower(d) || strings.ContainsAny(d, "@ \t,") {
+			bad("auth.allowed_domains", "%q is not a lower-case domain such as \"musterstadt.de\"", d)
+		}
+	}
+	positiveDuration("auth.session_lifetime", a.SessionLifetime)
+	positiveDuration("auth.verify_token_lifetime", a.VerifyTokenLifetime)
+	positiveDuration("auth.reset_token_lifetime", a.ResetTokenLifetime)
+	positive("auth.login_rate_per_minute", a.LoginRatePerMinute)
+	positive("auth.register_rate_per_hour", a.RegisterRatePerHour)
+	if a.MinPasswordLength < minPasswordFloor {
+		bad("auth.min_password_length", "%d is below %d", a.MinPasswordLength, minPasswordFloor)
+	}
+
+	positive("forum.threads_per_page", c.Forum.ThreadsPerPage)
+	positive("forum.posts_per_page", c.Forum.PostsPerPage)
+
+	oneOf("ui.default_language", c.UI.DefaultLanguage, languages)
+
+	return errors.Join(errs...)
+}
