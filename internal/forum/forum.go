@@ -1,0 +1,185 @@
+// Package forum owns threads and posts: the rules for opening a thread,
+// replying, editing with revisions, soft deletion and locking, applied the
+// same way for pages, the API and the command line.
+package forum
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"unicode"
+
+	"kommunalforum/internal/auth"
+	"kommunalforum/internal/input"
+	"kommunalforum/internal/markup"
+	"kommunalforum/internal/store"
+)
+
+// ErrLocked means the thread takes no replies.
+var ErrLocked = store.ErrLocked
+
+// Limits on user text, counted in characters.
+const (
+	MinTitle = 5
+	MaxTitle = 150
+	MinBody  = 2
+	MaxBody  = 20000
+)
+
+// Forum applies the thread and post rules on top of the store.
+type Forum struct {
+	db *store.DB
+}
+
+// New returns the forum rules bound to a database.
+func New(db *store.DB) *Forum { return &Forum{db: db} }
+
+// CreateThread opens a thread in the topic field with the given slug.
+func (f *Forum) CreateThread(ctx context.Context, u *store.User, fieldSlug, title, body string) (store.Thread, int64, error) {
+	if !auth.CanWrite(u) {
+		return store.Thread{}, 0, auth.ErrForbidden
+	}
+	var c input.Checker
+	field, err := f.db.TopicFieldBySlug(ctx, fieldSlug)
+	if errors.Is(err, store.ErrNotFound) || (err == nil && !auth.CanCreateThread(u, field)) {
+		c.Add("topic_field", "error.forum.topic_field")
+	} else if err != nil {
+		return store.Thread{}, 0, err
+	}
+	title = c.Text("title", title, true, MinTitle, MaxTitle)
+	body = c.Multiline("body", body, true, MinBody, MaxBody)
+	if err := c.Err(); err != nil {
+		return store.Thread{}, 0, err
+	}
+	tid, pid, err := f.db.CreateThread(ctx, store.NewThread{TopicFieldID: field.ID, AuthorID: u.ID, Title: title,
+		Slug: Slugify(title), Body: body, BodyHTML: markup.Render(body)})
+	if err != nil {
+		return store.Thread{}, 0, err
+	}
+	t, err := f.db.ThreadByID(ctx, tid)
+	return t, pid, err
+}
+
+// Reply appends a post to a thread.
+func (f *Forum) Reply(ctx context.Context, u *store.User, threadID int64, body string) (int64, error) {
+	t, err := f.db.ThreadByID(ctx, threadID)
+	if err != nil {
+		return 0, err
+	}
+	if !auth.CanWrite(u) {
+		return 0, auth.ErrForbidden
+	}
+	if t.Locked {
+		return 0, ErrLocked
+	}
+	var c input.Checker
+	body = c.Multiline("body", body, true, MinBody, MaxBody)
+	if err := c.Err(); err != nil {
+		return 0, err
+	}
+	// The store re-checks the lock inside its transaction, so a thread locked
+	// a moment ago still refuses the reply.
+	return f.db.CreatePost(ctx, t.ID, u.ID, body, markup.Render(body))
+}
+
+// EditPost replaces a post's body; the previous version becomes a revision.
+func (f *Forum) EditPost(ctx context.Context, u *store.User, postID int64, body string) (store.Post, error) {
+	p, t, err := f.postInThread(ctx, postID)
+	if err != nil {
+		return store.Post{}, err
+	}
+	if !auth.CanEditPost(u, t, p) {
+		if t.Locked && p.AuthorID == u.ID {
+			return store.Post{}, ErrLocked
+		}
+		return store.Post{}, auth.ErrForbidden
+	}
+	var c input.Checker
+	body = c.Multiline("body", body, true, MinBody, MaxBody)
+	if err := c.Err(); err != nil {
+		return store.Post{}, err
+	}
+	if body == p.Body {
+		return p, nil // nothing changed: no empty revision
+	}
+	if err := f.db.EditPost(ctx, p.ID, u.ID, body, markup.Render(body)); err != nil {
+		return store.Post{}, err
+	}
+	return f.db.PostByID(ctx, p.ID)
+}
+
+// DeletePost soft-deletes a post.
+func (f *Forum) DeletePost(ctx context.Context, u *store.User, postID int64) (store.Post, error) {
+	p, t, err := f.postInThread(ctx, postID)
+	if err != nil {
+		return store.Post{}, err
+	}
+	if p.Deleted() {
+		return store.Post{}, store.ErrNotFound
+	}
+	if !auth.CanDeletePost(u, t, p) {
+		if u != nil && t.Locked && p.AuthorID == u.ID {
+			return store.Post{}, ErrLocked
+		}
+		return store.Post{}, auth.ErrForbidden
+	}
+	return p, f.db.DeletePost(ctx, p.ID, u.ID)
+}
+
+// SetLocked locks or unlocks a thread (moderators of its field).
+func (f *Forum) SetLocked(ctx context.Context, u *store.User, threadID int64, locked bool) error {
+	t, err := f.db.ThreadByID(ctx, threadID)
+	if err != nil {
+		return err
+	}
+	if !auth.CanLock(u, t) {
+		return auth.ErrForbidden
+	}
+	return f.db.SetThreadLocked(ctx, u.ID, t.ID, locked)
+}
+
+// postInThread loads a post and its (not deleted) thread.
+func (f *Forum) postInThread(ctx context.Context, postID int64) (store.Post, store.Thread, error) {
+	p, err := f.db.PostByID(ctx, postID)
+	if err != nil {
+		return store.Post{}, store.Thread{}, err
+	}
+	t, err := f.db.ThreadByID(ctx, p.ThreadID)
+	if err != nil {
+		return store.Post{}, store.Thread{}, fmt.Errorf("thread of post %d: %w", postID, err)
+	}
+	return p, t, nil
+}
+
+var transliterations = strings.NewReplacer("ä", "ae", "ö", "oe", "ü", "ue", "ß", "ss", "Ä", "ae", "Ö", "oe", "Ü", "ue", "&", "und")
+
+// Slugify makes the readable part of a thread URL: lower case ASCII words
+// joined by hyphens, German umlauts transliterated, at most 60 characters.
+// It is decoration only; the ID in the URL finds the thread.
+func Slugify(title string) string {
+	s := transliterations.Replace(strings.ToLower(title))
+	var b strings.Builder
+	dash := false
+	for _, r := range s {
+		if b.Len() >= 60 {
+			break
+		}
+		switch {
+		case r < unicode.MaxASCII && (unicode.IsLetter(r) || unicode.IsDigit(r)):
+			b.WriteRune(r)
+			dash = false
+		case b.Len() > 0 && !dash:
+			b.WriteByte('-')
+			dash = true
+		}
+	}
+	out := strings.Trim(b.String(), "-")
+	if len(out) > 60 {
+		out = strings.Trim(out[:60], "-")
+	}
+	if out == "" {
+		return "thema"
+	}
+	return out
+}

@@ -1,0 +1,196 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"time"
+)
+
+// Post is one contribution to a thread. A deleted post keeps its place in
+// the thread (so numbering and links stay stable) but not its body for readers.
+type Post struct {
+	ID         int64
+	ThreadID   int64
+	AuthorID   int64
+	AuthorName string
+	AuthorOrg  string
+	OrgType    string
+	AuthorRole string
+	Body       string
+	BodyHTML   string
+	CreatedAt  time.Time
+	EditedAt   time.Time
+	DeletedAt  time.Time
+	Number     int // 1-based position in the thread, deleted posts included
+}
+
+// Deleted reports whether the post was soft-deleted.
+func (p Post) Deleted() bool { return !p.DeletedAt.IsZero() }
+
+// Edited reports whether the post was changed after posting.
+func (p Post) Edited() bool { return !p.EditedAt.IsZero() }
+
+const postCols = `p.id, p.thread_id, p.author_id, u.display_name, u.org_name, u.org_type, u.role,
+	p.body, p.body_html, p.created_at, p.edited_at, p.deleted_at`
+
+func scanPost(row interface{ Scan(...any) error }) (Post, error) {
+	var p Post
+	var created int64
+	var edited, deleted sql.NullInt64
+	err := row.Scan(&p.ID, &p.ThreadID, &p.AuthorID, &p.AuthorName, &p.AuthorOrg, &p.OrgType, &p.AuthorRole,
+		&p.Body, &p.BodyHTML, &created, &edited, &deleted)
+	if err != nil {
+		return Post{}, mapErr(err)
+	}
+	p.CreatedAt, p.EditedAt, p.DeletedAt = fromMS(created), fromNullMS(edited), fromNullMS(deleted)
+	return p, nil
+}
+
+// Posts returns a page of a thread's posts in order, deleted ones included,
+// and the total number of posts.
+func (db *DB) Posts(ctx context.Context, threadID int64, limit, offset int) ([]Post, int, error) {
+	var total int
+	if err := db.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM posts WHERE thread_id = ?`, threadID).Scan(&total); err != nil {
+		return nil, 0, err
+	}
+	rows, err := db.read.QueryContext(ctx, "SELECT "+postCols+` FROM posts p JOIN users u ON u.id = p.author_id
+		WHERE p.thread_id = ? ORDER BY p.id LIMIT ? OFFSET ?`, threadID, limit, offset)
+	if err != nil {
+		return nil, 0, err
+	}
+	defer rows.Close()
+	var ps []Post
+	for rows.Next() {
+		p, err := scanPost(rows)
+		if err != nil {
+			return nil, 0, err
+		}
+		p.Number = offset + len(ps) + 1
+		ps = append(ps, p)
+	}
+	return ps, total, rows.Err()
+}
+
+// PostByID returns a post of a thread that is not deleted; the post itself may be.
+func (db *DB) PostByID(ctx context.Context, id int64) (Post, error) {
+	p, err := scanPost(db.read.QueryRowContext(ctx, "SELECT "+postCols+` FROM posts p JOIN users u ON u.id = p.author_id
+		JOIN threads t ON t.id = p.thread_id WHERE p.id = ? AND t.deleted_at IS NULL`, id))
+	if err != nil {
+		return Post{}, err
+	}
+	err = db.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM posts WHERE thread_id = ? AND id <= ?`, p.ThreadID, p.ID).Scan(&p.Number)
+	return p, err
+}
+
+// CreatePost appends a reply unless the thread is locked (ErrLocked) or
+// gone (ErrNotFound); the check and the insert share one transaction.
+func (db *DB) CreatePost(ctx context.Context, threadID, authorID int64, body, bodyHTML string) (int64, error) {
+	now := ms(db.now())
+	var id int64
+	err := db.inTx(ctx, func(tx *sql.Tx) error {
+		var locked bool
+		err := tx.QueryRowContext(ctx, `SELECT locked FROM threads WHERE id = ? AND deleted_at IS NULL`, threadID).Scan(&locked)
+		if err != nil {
+			return err
+		}
+		if locked {
+			return ErrLocked
+		}
+		res, err := tx.ExecContext(ctx, `INSERT INTO posts (thread_id, author_id, body, body_html, created_at) VALUES (?,?,?,?,?)`,
+			threadID, authorID, body, bodyHTML, now)
+		if err != nil {
+			return err
+		}
+		id, _ = res.LastInsertId()
+		_, err = tx.ExecContext(ctx, `UPDATE threads SET post_count = post_count + 1, last_post_at = ? WHERE id = ?`, now, threadID)
+		return err
+	})
+	if err != nil {
+		return 0, fmt.Errorf("create post in thread %d: %w", threadID, err)
+	}
+	return id, nil
+}
+
+// EditPost replaces a post's body, keeping the previous body as a revision.
+func (db *DB) EditPost(ctx context.Context, postID, editorID int64, body, bodyHTML string) error {
+	now := ms(db.now())
+	err := db.inTx(ctx, func(tx *sql.Tx) error {
+		var old string
+		err := tx.QueryRowContext(ctx, `SELECT body FROM posts WHERE id = ? AND deleted_at IS NULL`, postID).Scan(&old)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO post_revisions (post_id, body, editor_id, created_at) VALUES (?,?,?,?)`,
+			postID, old, editorID, now); err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `UPDATE posts SET body = ?, body_html = ?, edited_at = ? WHERE id = ?`, body, bodyHTML, now, postID)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("edit post %d: %w", postID, err)
+	}
+	return nil
+}
+
+// DeletePost soft-deletes a post and updates its thread's counters.
+// actorID differs from the author when a moderator deletes; that is audited.
+func (db *DB) DeletePost(ctx context.Context, postID, actorID int64) error {
+	now := db.now()
+	err := db.inTx(ctx, func(tx *sql.Tx) error {
+		var threadID, authorID int64
+		err := tx.QueryRowContext(ctx, `SELECT thread_id, author_id FROM posts WHERE id = ? AND deleted_at IS NULL`, postID).Scan(&threadID, &authorID)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE posts SET deleted_at = ? WHERE id = ?`, ms(now), postID); err != nil {
+			return err
+		}
+		// last_post_at falls back to the thread's creation when no visible post is left.
+		if _, err := tx.ExecContext(ctx, `UPDATE threads SET post_count = post_count - 1,
+			last_post_at = COALESCE((SELECT MAX(created_at) FROM posts WHERE thread_id = ?1 AND deleted_at IS NULL), created_at)
+			WHERE id = ?1`, threadID); err != nil {
+			return err
+		}
+		if actorID != authorID {
+			return audit(ctx, tx, now, actorID, "post.delete", "post", postID, "")
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("delete post %d: %w", postID, err)
+	}
+	return nil
+}
+
+// Revision is an earlier version of a post.
+type Revision struct {
+	ID         int64
+	PostID     int64
+	Body       string
+	EditorID   int64
+	EditorName string
+	CreatedAt  time.Time // when this version was replaced
+}
+
+// PostRevisions lists a post's earlier versions, oldest first.
+func (db *DB) PostRevisions(ctx context.Context, postID int64) ([]Revision, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT r.id, r.post_id, r.body, r.editor_id, u.display_name, r.created_at
+		FROM post_revisions r JOIN users u ON u.id = r.editor_id WHERE r.post_id = ? ORDER BY r.id`, postID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var rs []Revision
+	for rows.Next() {
+		var r Revision
+		var created int64
+		if err := rows.Scan(&r.ID, &r.PostID, &r.Body, &r.EditorID, &r.EditorName, &created); err != nil {
+			return nil, err
+		}
+		r.CreatedAt = fromMS(created)
+		rs = append(rs, r)
+	}
+	return rs, rows.Err()
+}

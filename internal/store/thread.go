@@ -1,0 +1,157 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+)
+
+// ErrLocked means the thread takes no new posts.
+var ErrLocked = errors.New("thread locked")
+
+// Thread is a discussion in a topic field.
+type Thread struct {
+	ID           int64
+	TopicFieldID int64
+	FieldSlug    string
+	FieldName    string
+	AuthorID     int64
+	AuthorName   string
+	Title        string
+	Slug         string
+	Locked       bool
+	PostCount    int // visible posts, the opening post included
+	LastPostAt   time.Time
+	CreatedAt    time.Time
+}
+
+// Replies is the number of visible answers after the opening post.
+func (t Thread) Replies() int { return max(0, t.PostCount-1) }
+
+// URL is the thread's stable, readable address.
+func (t Thread) URL() string { return fmt.Sprintf("/t/%d-%s", t.ID, t.Slug) }
+
+const threadCols = `t.id, t.topic_field_id, f.slug, f.name, t.author_id, u.display_name, t.title, t.slug,
+	t.locked, t.post_count, t.last_post_at, t.created_at`
+
+const threadFrom = ` FROM threads t JOIN topic_fields f ON f.id = t.topic_field_id JOIN users u ON u.id = t.author_id`
+
+func scanThread(row interface{ Scan(...any) error }) (Thread, error) {
+	var t Thread
+	var last, created int64
+	err := row.Scan(&t.ID, &t.TopicFieldID, &t.FieldSlug, &t.FieldName, &t.AuthorID, &t.AuthorName, &t.Title, &t.Slug,
+		&t.Locked, &t.PostCount, &last, &created)
+	if err != nil {
+		return Thread{}, mapErr(err)
+	}
+	t.LastPostAt, t.CreatedAt = fromMS(last), fromMS(created)
+	return t, nil
+}
+
+func (db *DB) queryThreads(ctx context.Context, q string, args ...any) ([]Thread, error) {
+	rows, err := db.read.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var ts []Thread
+	for rows.Next() {
+		t, err := scanThread(rows)
+		if err != nil {
+			return nil, err
+		}
+		ts = append(ts, t)
+	}
+	return ts, rows.Err()
+}
+
+// ThreadByID returns a thread that is not deleted.
+func (db *DB) ThreadByID(ctx context.Context, id int64) (Thread, error) {
+	return scanThread(db.read.QueryRowContext(ctx, "SELECT "+threadCols+threadFrom+" WHERE t.id = ? AND t.deleted_at IS NULL", id))
+}
+
+// ThreadsByField lists a field's threads, newest activity first, with the total count.
+func (db *DB) ThreadsByField(ctx context.Context, fieldID int64, limit, offset int) ([]Thread, int, error) {
+	var total int
+	if err := db.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM threads WHERE topic_field_id = ? AND deleted_at IS NULL`, fieldID).Scan(&total); err != nil {
+		return nil, 0, err
+	}
+	ts, err := db.queryThreads(ctx, "SELECT "+threadCols+threadFrom+` WHERE t.topic_field_id = ? AND t.deleted_at IS NULL
+		ORDER BY t.last_post_at DESC, t.id DESC LIMIT ? OFFSET ?`, fieldID, limit, offset)
+	return ts, total, err
+}
+
+// LatestThreads lists the threads with the newest activity in active fields.
+func (db *DB) LatestThreads(ctx context.Context, limit int) ([]Thread, error) {
+	return db.queryThreads(ctx, "SELECT "+threadCols+threadFrom+` WHERE t.deleted_at IS NULL AND f.archived_at IS NULL
+		ORDER BY t.last_post_at DESC, t.id DESC LIMIT ?`, limit)
+}
+
+// ThreadsByAuthor lists a user's threads, newest first.
+func (db *DB) ThreadsByAuthor(ctx context.Context, userID int64, limit int) ([]Thread, error) {
+	return db.queryThreads(ctx, "SELECT "+threadCols+threadFrom+` WHERE t.author_id = ? AND t.deleted_at IS NULL
+		ORDER BY t.id DESC LIMIT ?`, userID, limit)
+}
+
+// NewThread is the input of CreateThread.
+type NewThread struct {
+	TopicFieldID int64
+	AuthorID     int64
+	Title        string
+	Slug         string
+	Body         string
+	BodyHTML     string
+}
+
+// CreateThread inserts a thread with its opening post in one transaction.
+func (db *DB) CreateThread(ctx context.Context, nt NewThread) (threadID, postID int64, err error) {
+	now := ms(db.now())
+	err = db.inTx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `INSERT INTO threads (topic_field_id, author_id, title, slug, post_count, last_post_at, created_at)
+			VALUES (?,?,?,?,1,?,?)`, nt.TopicFieldID, nt.AuthorID, nt.Title, nt.Slug, now, now)
+		if err != nil {
+			return err
+		}
+		threadID, _ = res.LastInsertId()
+		res, err = tx.ExecContext(ctx, `INSERT INTO posts (thread_id, author_id, body, body_html, created_at) VALUES (?,?,?,?,?)`,
+			threadID, nt.AuthorID, nt.Body, nt.BodyHTML, now)
+		if err != nil {
+			return err
+		}
+		postID, err = res.LastInsertId()
+		return err
+	})
+	if err != nil {
+		return 0, 0, fmt.Errorf("create thread: %w", err)
+	}
+	return threadID, postID, nil
+}
+
+// SetThreadLocked locks or unlocks a thread and audits it.
+func (db *DB) SetThreadLocked(ctx context.Context, actorID, threadID int64, locked bool) error {
+	now := db.now()
+	return db.inTx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE threads SET locked = ? WHERE id = ? AND deleted_at IS NULL`, locked, threadID)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return ErrNotFound
+		}
+		action := "thread.unlock"
+		if locked {
+			action = "thread.lock"
+		}
+		return audit(ctx, tx, now, actorID, action, "thread", threadID, "")
+	})
+}
+
+// UpdateThreadTitle changes a thread's title and slug (the ID keeps old links working).
+func (db *DB) UpdateThreadTitle(ctx context.Context, threadID int64, title, slug string) error {
+	return db.inTx(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `UPDATE threads SET title = ?, slug = ? WHERE id = ?`, title, slug, threadID)
+		return err
+	})
+}

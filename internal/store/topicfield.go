@@ -1,0 +1,264 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"time"
+)
+
+// TopicField is a Themenfeld: the top level of the forum's structure.
+type TopicField struct {
+	ID          int64
+	Slug        string
+	Name        string
+	Description string
+	Position    int
+	ArchivedAt  time.Time
+	CreatedAt   time.Time
+	// ThreadCount and LastActivity are filled by TopicFieldStats only.
+	ThreadCount  int
+	LastActivity time.Time
+}
+
+// Archived reports whether the field takes no new threads and is hidden from the home page.
+func (f TopicField) Archived() bool { return !f.ArchivedAt.IsZero() }
+
+const topicFieldCols = `id, slug, name, description, position, archived_at, created_at`
+
+func scanTopicField(row interface{ Scan(...any) error }) (TopicField, error) {
+	var f TopicField
+	var archived sql.NullInt64
+	var created int64
+	if err := row.Scan(&f.ID, &f.Slug, &f.Name, &f.Description, &f.Position, &archived, &created); err != nil {
+		return TopicField{}, mapErr(err)
+	}
+	f.ArchivedAt, f.CreatedAt = fromNullMS(archived), fromMS(created)
+	return f, nil
+}
+
+// TopicFields lists topic fields in display order; archived ones only when asked.
+func (db *DB) TopicFields(ctx context.Context, withArchived bool) ([]TopicField, error) {
+	q := "SELECT " + topicFieldCols + " FROM topic_fields"
+	if !withArchived {
+		q += " WHERE archived_at IS NULL"
+	}
+	rows, err := db.read.QueryContext(ctx, q+" ORDER BY position, id")
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var fs []TopicField
+	for rows.Next() {
+		f, err := scanTopicField(rows)
+		if err != nil {
+			return nil, err
+		}
+		fs = append(fs, f)
+	}
+	return fs, rows.Err()
+}
+
+// TopicFieldStats lists the active topic fields with their visible thread
+// counts and latest activity, for the home page and the API.
+func (db *DB) TopicFieldStats(ctx context.Context) ([]TopicField, error) {
+	fs, err := db.TopicFields(ctx, false)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := db.read.QueryContext(ctx, `SELECT topic_field_id, COUNT(*), MAX(last_post_at) FROM threads
+		WHERE deleted_at IS NULL GROUP BY topic_field_id`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	type stat struct {
+		n    int
+		last int64
+	}
+	stats := map[int64]stat{}
+	for rows.Next() {
+		var id int64
+		var s stat
+		if err := rows.Scan(&id, &s.n, &s.last); err != nil {
+			return nil, err
+		}
+		stats[id] = s
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	for i := range fs {
+		if s, ok := stats[fs[i].ID]; ok {
+			fs[i].ThreadCount, fs[i].LastActivity = s.n, fromMS(s.last)
+		}
+	}
+	return fs, nil
+}
+
+// TopicFieldBySlug returns a field, archived or not.
+func (db *DB) TopicFieldBySlug(ctx context.Context, slug string) (TopicField, error) {
+	return scanTopicField(db.read.QueryRowContext(ctx, "SELECT "+topicFieldCols+" FROM topic_fields WHERE slug = ?", slug))
+}
+
+// TopicFieldByID returns a field, archived or not.
+func (db *DB) TopicFieldByID(ctx context.Context, id int64) (TopicField, error) {
+	return scanTopicField(db.read.QueryRowContext(ctx, "SELECT "+topicFieldCols+" FROM topic_fields WHERE id = ?", id))
+}
+
+// SaveTopicField inserts (ID 0) or updates a field and writes the audit row
+// in the same transaction. A duplicate slug is ErrConflict.
+func (db *DB) SaveTopicField(ctx context.Context, actorID int64, f TopicField) (int64, error) {
+	now := db.now()
+	id := f.ID
+	err := db.inTx(ctx, func(tx *sql.Tx) error {
+		action := "topic_field.update"
+		if id == 0 {
+			action = "topic_field.create"
+			if f.Position == 0 {
+				if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(position), 0) + 10 FROM topic_fields`).Scan(&f.Position); err != nil {
+					return err
+				}
+			}
+			res, err := tx.ExecContext(ctx, `INSERT INTO topic_fields (slug, name, description, position, created_at) VALUES (?,?,?,?,?)`,
+				f.Slug, f.Name, f.Description, f.Position, ms(now))
+			if err != nil {
+				return err
+			}
+			id, _ = res.LastInsertId()
+		} else {
+			res, err := tx.ExecContext(ctx, `UPDATE topic_fields SET slug = ?, name = ?, description = ? WHERE id = ?`,
+				f.Slug, f.Name, f.Description, id)
+			if err != nil {
+				return err
+			}
+			if n, _ := res.RowsAffected(); n == 0 {
+				return ErrNotFound
+			}
+		}
+		return audit(ctx, tx, now, actorID, action, "topic_field", id, f.Slug)
+	})
+	if err != nil {
+		return 0, fmt.Errorf("save topic field %q: %w", f.Slug, err)
+	}
+	return id, nil
+}
+
+// SetTopicFieldArchived archives or restores a field.
+func (db *DB) SetTopicFieldArchived(ctx context.Context, actorID, id int64, archived bool) error {
+	now := db.now()
+	return db.inTx(ctx, func(tx *sql.Tx) error {
+		action, val := "topic_field.restore", sql.NullInt64{}
+		if archived {
+			action, val = "topic_field.archive", nullMS(now)
+		}
+		res, err := tx.ExecContext(ctx, `UPDATE topic_fields SET archived_at = ? WHERE id = ?`, val, id)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return ErrNotFound
+		}
+		return audit(ctx, tx, now, actorID, action, "topic_field", id, "")
+	})
+}
+
+// MoveTopicField swaps the field with its neighbour above (delta -1) or
+// below (+1) in the display order, archived fields included.
+func (db *DB) MoveTopicField(ctx context.Context, actorID, id int64, delta int) error {
+	now := db.now()
+	return db.inTx(ctx, func(tx *sql.Tx) error {
+		rows, err := tx.QueryContext(ctx, `SELECT id FROM topic_fields ORDER BY position, id`)
+		if err != nil {
+			return err
+		}
+		var ids []int64
+		for rows.Next() {
+			var x int64
+			if err := rows.Scan(&x); err != nil {
+				rows.Close()
+				return err
+			}
+			ids = append(ids, x)
+		}
+		rows.Close()
+		i := -1
+		for k, x := range ids {
+			if x == id {
+				i = k
+			}
+		}
+		if i < 0 {
+			return ErrNotFound
+		}
+		j := i + delta
+		if j < 0 || j >= len(ids) {
+			return nil
+		}
+		ids[i], ids[j] = ids[j], ids[i]
+		// Renumber all: positions stay dense and unique whatever came before.
+		for k, x := range ids {
+			if _, err := tx.ExecContext(ctx, `UPDATE topic_fields SET position = ? WHERE id = ?`, (k+1)*10, x); err != nil {
+				return err
+			}
+		}
+		return audit(ctx, tx, now, actorID, "topic_field.reorder", "topic_field", id, fmt.Sprint(delta))
+	})
+}
+
+// EnsureTopicFields inserts the given fields whose slugs do not exist yet;
+// used to seed the OZG topic fields on first start.
+func (db *DB) EnsureTopicFields(ctx context.Context, fs []TopicField) error {
+	now := db.now()
+	return db.inTx(ctx, func(tx *sql.Tx) error {
+		for _, f := range fs {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO topic_fields (slug, name, description, position, created_at)
+				VALUES (?,?,?,?,?) ON CONFLICT(slug) DO NOTHING`, f.Slug, f.Name, f.Description, f.Position, ms(now)); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// audit appends a row to the audit log inside tx. actorID 0 means the system.
+func audit(ctx context.Context, tx *sql.Tx, now time.Time, actorID int64, action, targetType string, targetID int64, detail string) error {
+	actor := sql.NullInt64{Int64: actorID, Valid: actorID != 0}
+	_, err := tx.ExecContext(ctx, `INSERT INTO audit_log (actor_id, action, target_type, target_id, detail, created_at)
+		VALUES (?,?,?,?,?,?)`, actor, action, targetType, targetID, detail, ms(now))
+	return err
+}
+
+// AuditEntry is one row of the audit log.
+type AuditEntry struct {
+	ID         int64
+	ActorID    int64
+	ActorName  string
+	Action     string
+	TargetType string
+	TargetID   int64
+	Detail     string
+	CreatedAt  time.Time
+}
+
+// AuditLog lists the newest audit entries.
+func (db *DB) AuditLog(ctx context.Context, limit int) ([]AuditEntry, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT a.id, COALESCE(a.actor_id, 0), COALESCE(u.display_name, ''), a.action,
+		a.target_type, a.target_id, a.detail, a.created_at FROM audit_log a LEFT JOIN users u ON u.id = a.actor_id
+		ORDER BY a.id DESC LIMIT ?`, limit)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var es []AuditEntry
+	for rows.Next() {
+		var e AuditEntry
+		var created int64
+		if err := rows.Scan(&e.ID, &e.ActorID, &e.ActorName, &e.Action, &e.TargetType, &e.TargetID, &e.Detail, &created); err != nil {
+			return nil, err
+		}
+		e.CreatedAt = fromMS(created)
+		es = append(es, e)
+	}
+	return es, rows.Err()
+}
