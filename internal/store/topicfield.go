@@ -206,14 +206,19 @@ func (db *DB) MoveTopicField(ctx context.Context, actorID, id int64, delta int) 
 	})
 }
 
-// EnsureTopicFields inserts the given fields whose slugs do not exist yet;
-// used to seed the OZG topic fields on first start.
+// EnsureTopicFields seeds the given fields when the forum has no topic
+// fields at all (first start). Afterwards the fields belong to the admins:
+// a renamed or archived default is never brought back.
 func (db *DB) EnsureTopicFields(ctx context.Context, fs []TopicField) error {
 	now := db.now()
 	return db.inTx(ctx, func(tx *sql.Tx) error {
+		var n int
+		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM topic_fields`).Scan(&n); err != nil || n > 0 {
+			return err
+		}
 		for _, f := range fs {
 			if _, err := tx.ExecContext(ctx, `INSERT INTO topic_fields (slug, name, description, position, created_at)
-				VALUES (?,?,?,?,?) ON CONFLICT(slug) DO NOTHING`, f.Slug, f.Name, f.Description, f.Position, ms(now)); err != nil {
+				VALUES (?,?,?,?,?)`, f.Slug, f.Name, f.Description, f.Position, ms(now)); err != nil {
 				return err
 			}
 		}
