@@ -297,9 +297,17 @@ func (a *Accounts) TokenUser(ctx context.Context, token string) (store.User, err
 	return a.db.UserByAPIToken(ctx, HashToken(token))
 }
 
+// MaxTokenName bounds the label of a personal API token.
+const MaxTokenName = 60
+
 // CreateAPIToken issues a personal API token; only its hash is stored, so
 // the plain value is shown exactly once.
 func (a *Accounts) CreateAPIToken(ctx context.Context, userID int64, name string) (string, error) {
+	var c input.Checker
+	name = c.Text("name", name, true, 1, MaxTokenName)
+	if err := c.Err(); err != nil {
+		return "", err
+	}
 	plain, hash, err := NewAPIToken()
 	if err != nil {
 		return "", err

@@ -89,8 +89,11 @@ func (f *Forum) EditPost(ctx context.Context, u *store.User, postID int64, body 
 	if err != nil {
 		return store.Post{}, err
 	}
+	if p.Deleted() {
+		return store.Post{}, store.ErrNotFound
+	}
 	if !auth.CanEditPost(u, t, p) {
-		if t.Locked && p.AuthorID == u.ID {
+		if u != nil && t.Locked && p.AuthorID == u.ID {
 			return store.Post{}, ErrLocked
 		}
 		return store.Post{}, auth.ErrForbidden

@@ -84,7 +84,7 @@ func TestThreadAndPostCounters(t *testing.T) {
 	if err := db.DeletePost(ctx, r1, u.ID); !errors.Is(err, ErrNotFound) {
 		t.Errorf("second delete = %v, want ErrNotFound", err)
 	}
-	stats, _ := db.TopicFieldStats(ctx)
+	stats, _ := db.TopicFieldStats(ctx, false)
 	if stats[0].ThreadCount != 1 || stats[1].ThreadCount != 0 {
 		t.Errorf("TopicFieldStats = %+v", stats)
 	}

@@ -59,42 +59,43 @@ func (db *DB) TopicFields(ctx context.Context, withArchived bool) ([]TopicField,
 	return fs, rows.Err()
 }
 
-// TopicFieldStats lists the active topic fields with their visible thread
-// counts and latest activity, for the home page and the API.
-func (db *DB) TopicFieldStats(ctx context.Context) ([]TopicField, error) {
-	fs, err := db.TopicFields(ctx, false)
-	if err != nil {
-		return nil, err
+// TopicFieldStats lists topic fields in display order with their visible
+// thread counts and latest activity: the home page, the API and (with
+// archived fields) the admin list.
+func (db *DB) TopicFieldStats(ctx context.Context, withArchived bool) ([]TopicField, error) {
+	where := " WHERE f.archived_at IS NULL"
+	if withArchived {
+		where = ""
 	}
-	rows, err := db.read.QueryContext(ctx, `SELECT topic_field_id, COUNT(*), MAX(last_post_at) FROM threads
-		WHERE deleted_at IS NULL GROUP BY topic_field_id`)
+	rows, err := db.read.QueryContext(ctx, "SELECT "+prefixed("f.", topicFieldCols)+`, COUNT(t.id), MAX(t.last_post_at)
+		FROM topic_fields f LEFT JOIN threads t ON t.topic_field_id = f.id AND t.deleted_at IS NULL`+where+`
+		GROUP BY f.id ORDER BY f.position, f.id`)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	type stat struct {
-		n    int
-		last int64
-	}
-	stats := map[int64]stat{}
+	var fs []TopicField
 	for rows.Next() {
-		var id int64
-		var s stat
-		if err := rows.Scan(&id, &s.n, &s.last); err != nil {
+		var n int
+		var last sql.NullInt64
+		f, err := scanTopicField(scanWith{rows, []any{&n, &last}})
+		if err != nil {
 			return nil, err
 		}
-		stats[id] = s
+		f.ThreadCount, f.LastActivity = n, fromNullMS(last)
+		fs = append(fs, f)
 	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	for i := range fs {
-		if s, ok := stats[fs[i].ID]; ok {
-			fs[i].ThreadCount, fs[i].LastActivity = s.n, fromMS(s.last)
-		}
-	}
-	return fs, nil
+	return fs, rows.Err()
 }
+
+// scanWith scans a row whose columns are a known list followed by extra
+// ones, so that list keeps its one scan function (here scanTopicField).
+type scanWith struct {
+	row   interface{ Scan(...any) error }
+	extra []any
+}
+
+func (s scanWith) Scan(dest ...any) error { return s.row.Scan(append(dest, s.extra...)...) }
 
 // TopicFieldBySlug returns a field, archived or not.
 func (db *DB) TopicFieldBySlug(ctx context.Context, slug string) (TopicField, error) {

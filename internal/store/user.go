@@ -30,6 +30,9 @@ const (
 	StatusDisabled = "disabled"
 )
 
+// Statuses lists the account states in the order an account passes them.
+var Statuses = []string{StatusPending, StatusApproval, StatusActive, StatusDisabled}
+
 // User is an account.
 type User struct {
 	ID              int64

@@ -1,0 +1,98 @@
+package web
+
+import (
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+)
+
+// routes is the whole URL map, grouped by who may call it.
+func (s *Server) routes(r *gin.Engine) {
+	r.Use(s.requestIDs, s.recovery, s.securityHeaders, limitBody, s.csrf(), s.identify)
+	r.NoRoute(func(c *gin.Context) { s.failStatus(c, http.StatusNotFound, "error.not_found") })
+	r.NoMethod(func(c *gin.Context) { s.failStatus(c, http.StatusMethodNotAllowed, "error.method") })
+
+	r.GET("/healthz", s.healthz)
+	r.GET("/assets/*path", s.asset)
+	r.HEAD("/assets/*path", s.asset)
+	r.GET("/favicon.ico", func(c *gin.Context) { c.Redirect(http.StatusMovedPermanently, "/assets/img/favicon.svg") })
+
+	// Everyone.
+	r.GET("/", s.home)
+	r.GET("/themenfeld/:slug", s.showField)
+	r.GET("/t/:id", s.showThread)
+	r.GET("/beitrag/:id", s.postPermalink)
+	r.GET("/beitrag/:id/versionen", s.postRevisions)
+	r.GET("/u/:id", s.showProfile)
+	r.GET("/datenschutz", s.staticPage("privacy"))
+	r.GET("/impressum", s.staticPage("imprint"))
+	r.GET("/barrierefreiheit", s.staticPage("accessibility"))
+	r.POST("/sprache", s.setLanguage)
+
+	// Accounts.
+	r.GET("/registrieren", s.registerForm)
+	r.POST("/registrieren", s.register)
+	r.GET("/bestaetigen", s.confirmForm("account.confirm.verify_title", "account.confirm.verify_intro", "account.confirm.verify_button"))
+	r.POST("/bestaetigen", s.verifyEmail)
+	r.GET("/anmelden", s.loginForm)
+	r.POST("/anmelden", s.login)
+	r.POST("/abmelden", s.logout)
+	r.GET("/passwort-vergessen", s.forgotForm)
+	r.POST("/passwort-vergessen", s.forgot)
+	r.GET("/passwort-neu", s.resetForm)
+	r.POST("/passwort-neu", s.reset)
+	r.GET("/email-bestaetigen", s.confirmForm("account.confirm.email_title", "account.confirm.email_intro", "account.confirm.email_button"))
+	r.POST("/email-bestaetigen", s.confirmEmailChange)
+
+	// Logged-in members.
+	member := r.Group("/", s.requireUser)
+	member.GET("/neues-thema", s.newThreadForm)
+	member.POST("/neues-thema", s.createThread)
+	member.POST("/t/:id/antworten", s.reply)
+	member.GET("/beitrag/:id/bearbeiten", s.editPostForm)
+	member.POST("/beitrag/:id/bearbeiten", s.editPost)
+	member.GET("/beitrag/:id/loeschen", s.deletePostForm)
+	member.POST("/beitrag/:id/loeschen", s.deletePost)
+	member.POST("/t/:id/sperren", s.lockThread(true))
+	member.POST("/t/:id/entsperren", s.lockThread(false))
+	member.GET("/konto", s.settings)
+	member.POST("/konto/profil", s.updateProfile)
+	member.POST("/konto/passwort", s.changePassword)
+	member.POST("/konto/email", s.changeEmail)
+	member.POST("/konto/token", s.createToken)
+
+	// Administrators.
+	admin := r.Group("/admin", s.requireUser, s.requireAdmin)
+	admin.GET("/themenfelder", s.adminFields)
+	admin.GET("/themenfelder/neu", s.adminFieldForm)
+	admin.POST("/themenfelder/neu", s.adminSaveField)
+	admin.GET("/themenfelder/:id", s.adminFieldForm)
+	admin.POST("/themenfelder/:id", s.adminSaveField)
+	admin.POST("/themenfelder/:id/hoch", s.adminMoveField(-1))
+	admin.POST("/themenfelder/:id/runter", s.adminMoveField(+1))
+	admin.POST("/themenfelder/:id/archivieren", s.adminArchiveField(true))
+	admin.POST("/themenfelder/:id/wiederherstellen", s.adminArchiveField(false))
+	admin.GET("/benutzer", s.adminUsers)
+	admin.POST("/benutzer/:id/freischalten", s.adminApproveUser)
+	admin.GET("/protokoll", s.adminAudit)
+
+	// JSON API: session cookie (+CSRF check above) or Bearer token.
+	api := r.Group("/api/v1")
+	api.GET("/topic-fields", s.apiTopicFields)
+	api.GET("/threads/:id", s.apiThread)
+	apiMember := api.Group("/", s.requireUser)
+	apiMember.POST("/threads", s.apiCreateThread)
+	apiMember.POST("/threads/:id/posts", s.apiCreatePost)
+	apiMember.PATCH("/posts/:id", s.apiEditPost)
+	apiMember.DELETE("/posts/:id", s.apiDeletePost)
+}
+
+// healthz answers 200 when the database answers.
+func (s *Server) healthz(c *gin.Context) {
+	if err := s.db.Ping(c.Request.Context()); err != nil {
+		s.log.Error("healthz", "err", err)
+		c.String(http.StatusServiceUnavailable, "database unavailable\n")
+		return
+	}
+	c.String(http.StatusOK, "ok\n")
+}

@@ -1,0 +1,129 @@
+// Package web owns HTTP: the gin engine, the URL map (routes.go), handlers
+// for pages and the JSON API, middleware, rendering and error mapping.
+// Handlers stay thin: parse input, call a domain function, render.
+package web
+
+import (
+	"html/template"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"kommunalforum/internal/auth"
+	"kommunalforum/internal/forum"
+	"kommunalforum/internal/i18n"
+	"kommunalforum/internal/store"
+)
+
+// Options is everything the web layer needs, handed in by cmd.
+type Options struct {
+	DB        *store.DB
+	Accounts  *auth.Accounts
+	Forum     *forum.Forum
+	Catalog   *i18n.Catalog
+	Templates fs.FS // the embedded templates directory (or os.DirFS in dev)
+	Assets    fs.FS // the embedded assets directory (or os.DirFS in dev)
+	Log       *slog.Logger
+	BaseURL   string // absolute, no trailing slash
+	Dev       bool   // re-parse templates on every request
+	// TrustedProxies are the addresses whose X-Forwarded-For is honoured.
+	TrustedProxies []string
+	// DefaultLanguage applies when neither the user nor the browser chooses.
+	DefaultLanguage string
+	ThreadsPerPage  int
+	PostsPerPage    int
+	// LoginPerMinute and RegisterPerHour bound attempts per client IP.
+	LoginPerMinute  int
+	RegisterPerHour int
+	// MailWake, when set, is called after a request enqueued mail, so the
+	// delivery loop sends it without waiting for its next tick.
+	MailWake func()
+}
+
+// Server holds the handlers' dependencies.
+type Server struct {
+	db       *store.DB
+	accounts *auth.Accounts
+	forum    *forum.Forum
+	cat      *i18n.Catalog
+	log      *slog.Logger
+	opt      Options
+	pages    *renderer
+	secure   bool // served over https: cookies get Secure
+	engine   *gin.Engine
+
+	loginLimit    *auth.Limiter // per client IP
+	loginLimitAcc *auth.Limiter // per email address
+	registerLimit *auth.Limiter // per client IP, also guards reset and email-change requests
+}
+
+// New builds the server and its engine. Templates are parsed here, so a
+// broken template stops start-up instead of failing a request.
+func New(o Options) (*Server, error) {
+	if o.Log == nil {
+		o.Log = slog.Default()
+	}
+	if o.DefaultLanguage == "" {
+		o.DefaultLanguage = i18n.Default
+	}
+	if o.MailWake == nil {
+		o.MailWake = func() {}
+	}
+	s := &Server{
+		db: o.DB, accounts: o.Accounts, forum: o.Forum, cat: o.Catalog, log: o.Log, opt: o,
+		secure:        strings.HasPrefix(o.BaseURL, "https://"),
+		loginLimit:    auth.NewLimiter(max(1, o.LoginPerMinute), time.Minute),
+		loginLimitAcc: auth.NewLimiter(max(1, o.LoginPerMinute), time.Minute),
+		registerLimit: auth.NewLimiter(max(1, o.RegisterPerHour), time.Hour),
+	}
+	var err error
+	s.pages, err = newRenderer(o.Templates, o.Assets, o.Catalog, o.Dev)
+	if err != nil {
+		return nil, err
+	}
+	gin.SetMode(gin.ReleaseMode)
+	e := gin.New()
+	e.HandleMethodNotAllowed = true
+	if err := e.SetTrustedProxies(o.TrustedProxies); err != nil {
+		return nil, err
+	}
+	s.engine = e
+	s.routes(e)
+	return s, nil
+}
+
+// Handler returns the HTTP handler.
+func (s *Server) Handler() http.Handler { return s.engine }
+
+// funcs are the template functions that do not depend on the language.
+func baseFuncs() template.FuncMap {
+	return template.FuncMap{
+		"date":     func(t time.Time) string { return formatTime(t, "02.01.2006") },
+		"datetime": func(t time.Time) string { return formatTime(t, "02.01.2006, 15:04") },
+		"isodate":  func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
+		"add":      func(a, b int) int { return a + b },
+	}
+}
+
+var berlin = mustLoadBerlin()
+
+func mustLoadBerlin() *time.Location {
+	loc, err := time.LoadLocation("Europe/Berlin")
+	if err != nil {
+		// The binary embeds no tz database by default; time/tzdata is
+		// imported in main so this only fails in odd test setups.
+		return time.FixedZone("CET", 3600)
+	}
+	return loc
+}
+
+func formatTime(t time.Time, layout string) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.In(berlin).Format(layout)
+}
