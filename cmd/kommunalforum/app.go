@@ -1,0 +1,73 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"os"
+
+	"kommunalforum/internal/auth"
+	"kommunalforum/internal/config"
+	"kommunalforum/internal/forum"
+	"kommunalforum/internal/i18n"
+	"kommunalforum/internal/mail"
+	"kommunalforum/internal/store"
+	"kommunalforum/templates"
+)
+
+// app is the forum's parts wired from the configuration; only cmd reads
+// config and hands plain values on.
+type app struct {
+	cfg      config.Config
+	db       *store.DB
+	cat      *i18n.Catalog
+	composer *mail.Composer
+	accounts *auth.Accounts
+	forum    *forum.Forum
+}
+
+// openApp opens the database (applying migrations), seeds the topic fields
+// on first start and wires the domain packages.
+func openApp(ctx context.Context, cfg config.Config) (*app, error) {
+	if err := os.MkdirAll(cfg.Data.Dir, 0o750); err != nil {
+		return nil, fmt.Errorf("data directory: %w", err)
+	}
+	db, err := store.Open(ctx, cfg.DBPath())
+	if err != nil {
+		return nil, err
+	}
+	if err := db.EnsureTopicFields(ctx, forum.DefaultTopicFields); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("seed topic fields: %w", err)
+	}
+	cat, err := i18n.Load()
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	comp, err := mail.NewComposer(templates.FS, cat, cfg.BaseURL(), cfg.Mail.From)
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	a := cfg.Auth
+	acc := auth.NewAccounts(db, comp, auth.Policy{
+		Registration: a.Registration, AllowedDomains: a.AllowedDomains, MinPasswordLength: a.MinPasswordLength,
+		SessionLifetime: a.SessionLifetime, VerifyLifetime: a.VerifyTokenLifetime, ResetLifetime: a.ResetTokenLifetime,
+	})
+	return &app{cfg: cfg, db: db, cat: cat, composer: comp, accounts: acc, forum: forum.New(db)}, nil
+}
+
+func (a *app) Close() error { return a.db.Close() }
+
+// sender picks SMTP when a host is configured, else the pickup folder.
+func (a *app) sender(log *slog.Logger) mail.Sender {
+	m := a.cfg.Mail
+	if m.SMTP.Host != "" {
+		log.Info("mail via SMTP", "host", m.SMTP.Host, "port", m.SMTP.Port, "tls", m.SMTP.TLS)
+		return mail.NewSMTPSender(mail.SMTPConfig{Host: m.SMTP.Host, Port: m.SMTP.Port, Username: m.SMTP.Username,
+			Password: m.SMTP.Password, TLS: m.SMTP.TLS, HELO: m.SMTP.HELO})
+	}
+	log.Info("no SMTP host configured: mails are written as .eml files", "pickup_dir", a.cfg.PickupDir())
+	return mail.PickupSender{Dir: a.cfg.PickupDir()}
+}

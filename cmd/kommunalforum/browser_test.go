@@ -1,0 +1,253 @@
+package main
+
+import (
+	"context"
+	"io"
+	"mime"
+	"mime/multipart"
+	"mime/quotedprintable"
+	"net"
+	"net/http"
+	netmail "net/mail"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+)
+
+// chromiumPath is Debian's Chromium, installed by .ci/run. The browser test
+// fails rather than skips without it: a missing browser must turn CI red.
+const chromiumPath = "/usr/bin/chromium"
+
+// startServer runs `kommunalforum serve` in-process on a free port with a
+// fresh data directory and returns its base URL and data directory.
+func startServer(t *testing.T, extra ...string) (string, string) {
+	t.Helper()
+	data := t.TempDir()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		run(ctx, append([]string{"serve", "--data", data, "--listen", addr}, extra...), nil, io.Discard, io.Discard)
+	}()
+	t.Cleanup(func() { cancel(); <-done })
+	base := "http://" + addr
+	deadline := time.Now().Add(15 * time.Second)
+	for {
+		resp, err := http.Get(base + "/healthz")
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				return base, data
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("server did not start: %v", err)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// newBrowser starts headless Chromium with the flags this machine needs.
+func newBrowser(t *testing.T) context.Context {
+	t.Helper()
+	if _, err := exec.LookPath(chromiumPath); err != nil {
+		t.Fatalf("Chromium not found at %s (install Debian's chromium): %v", chromiumPath, err)
+	}
+	opts := []chromedp.ExecAllocatorOption{
+		chromedp.ExecPath(chromiumPath),
+		chromedp.Headless,
+		chromedp.NoSandbox,
+		chromedp.DisableGPU,
+		chromedp.NoFirstRun,
+		chromedp.NoDefaultBrowserCheck,
+		chromedp.UserDataDir(t.TempDir()),
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("disable-quic", true),
+		chromedp.Flag("accept-lang", "de-DE,de"),
+		chromedp.WindowSize(1280, 900),
+	}
+	actx, cancelA := chromedp.NewExecAllocator(context.Background(), opts...)
+	// No timeout on the context that starts the browser: a deadline there
+	// would kill Chromium when it passes.
+	bctx, cancelB := chromedp.NewContext(actx)
+	t.Cleanup(func() { cancelB(); cancelA() })
+	if err := chromedp.Do(bctx, chromedp.Navigate("about:blank")); err != nil {
+		t.Fatalf("start Chromium: %v", err)
+	}
+	return bctx
+}
+
+// step runs browser actions with a deadline and fails the test with what.
+func step(t *testing.T, bctx context.Context, what string, actions ...chromedp.Action[chromedp.Void]) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(bctx, 20*time.Second)
+	defer cancel()
+	if err := chromedp.Do(ctx, actions...); err != nil {
+		var loc, body string
+		lctx, lcancel := context.WithTimeout(bctx, 2*time.Second)
+		loc, _ = chromedp.Run(lctx, chromedp.Location())
+		body, _ = chromedp.Run(lctx, chromedp.Text(chromedp.CSS("main")))
+		lcancel()
+		t.Fatalf("%s: %v (at %s; main: %.400s)", what, err, loc, body)
+	}
+}
+
+// text reads the visible text of the first element matching sel.
+func text(t *testing.T, bctx context.Context, sel string) string {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(bctx, 10*time.Second)
+	defer cancel()
+	s, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(sel)))
+	if err != nil {
+		t.Fatalf("text of %s: %v", sel, err)
+	}
+	return s
+}
+
+var verifyLink = regexp.MustCompile(`https?://\S+/bestaetigen\?token=[A-Za-z0-9_%-]+`)
+
+// waitForMail polls the pickup folder for a mail to rcpt and returns its text.
+func waitForMail(t *testing.T, dir, rcpt string) string {
+	t.Helper()
+	deadline := time.Now().Add(15 * time.Second)
+	for time.Now().Before(deadline) {
+		files, _ := filepath.Glob(filepath.Join(dir, "*.eml"))
+		for _, f := range files {
+			body, to := readEML(t, f)
+			if strings.EqualFold(to, rcpt) {
+				return body
+			}
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	t.Fatalf("no mail to %s in %s", rcpt, dir)
+	return ""
+}
+
+// readEML parses a pickup .eml file and returns its decoded text part and recipient.
+func readEML(t *testing.T, path string) (string, string) {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	msg, err := netmail.ReadMessage(f)
+	if err != nil {
+		t.Fatalf("parse %s: %v", path, err)
+	}
+	to := msg.Header.Get("To")
+	if a, err := netmail.ParseAddress(to); err == nil {
+		to = a.Address
+	}
+	return decodePart(t, msg.Header.Get("Content-Type"), msg.Header.Get("Content-Transfer-Encoding"), msg.Body), to
+}
+
+func decodePart(t *testing.T, ctype, cte string, r io.Reader) string {
+	t.Helper()
+	mt, params, _ := mime.ParseMediaType(ctype)
+	if strings.HasPrefix(mt, "multipart/") {
+		mr := multipart.NewReader(r, params["boundary"])
+		for {
+			p, err := mr.NextRawPart()
+			if err != nil {
+				return ""
+			}
+			if s := decodePart(t, p.Header.Get("Content-Type"), p.Header.Get("Content-Transfer-Encoding"), p); s != "" {
+				return s
+			}
+		}
+	}
+	if mt != "" && mt != "text/plain" {
+		return ""
+	}
+	if strings.EqualFold(cte, "quoted-printable") {
+		r = quotedprintable.NewReader(r)
+	}
+	b, err := io.ReadAll(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+// TestBrowserRegisterVerifyPostReply walks the newcomer's path in real
+// Chromium: register, confirm the address from the mail in the pickup
+// folder, land logged in, open a thread and reply to it.
+func TestBrowserRegisterVerifyPostReply(t *testing.T) {
+	base, data := startServer(t)
+	b := newBrowser(t)
+	email := "jana.beispiel@landkreis-musterland.de"
+
+	step(t, b, "register",
+		chromedp.Navigate(base+"/registrieren"),
+		chromedp.WaitVisible(chromedp.CSS("#f-email")),
+		chromedp.SendKeys(chromedp.CSS("#f-email"), email),
+		chromedp.SendKeys(chromedp.CSS("#f-display_name"), "Jana Beispiel"),
+		chromedp.SendKeys(chromedp.CSS("#f-org_name"), "Landkreis Musterland"),
+		chromedp.SetValue(chromedp.CSS("#f-org_type"), "landkreis"),
+		chromedp.SendKeys(chromedp.CSS("#f-password"), "Grüße-aus-dem-Kreishaus-2026"),
+		chromedp.Click(chromedp.CSS("main form button[type=submit]")),
+		chromedp.WaitVisible(chromedp.CSS("main h1")),
+	)
+	if loc := text(t, b, "main"); !strings.Contains(loc, "E-Mail") {
+		t.Fatalf("after registering, main says %q; want the check-your-mail notice", loc)
+	}
+
+	mailText := waitForMail(t, filepath.Join(data, "mail-pickup"), email)
+	link := verifyLink.FindString(mailText)
+	if link == "" {
+		t.Fatalf("verification mail has no link:\n%s", mailText)
+	}
+	// The link opens a page whose button confirms (mail gateways that
+	// pre-open links must not use the token up).
+	step(t, b, "verify",
+		chromedp.Navigate(link),
+		chromedp.WaitVisible(chromedp.CSS("main form button[type=submit]")),
+		chromedp.Click(chromedp.CSS("main form button[type=submit]")),
+		chromedp.WaitVisible(chromedp.CSS(".flash")),
+	)
+	if nav := text(t, b, ".account-nav"); !strings.Contains(nav, "Jana Beispiel") {
+		t.Fatalf("after verifying, account nav = %q; want the user logged in", nav)
+	}
+
+	title := "Elterngeld Digital im Landkreis nachnutzen"
+	step(t, b, "new thread",
+		chromedp.Navigate(base+"/neues-thema?themenfeld=familie-kind"),
+		chromedp.WaitVisible(chromedp.CSS("#f-title")),
+		chromedp.SendKeys(chromedp.CSS("#f-title"), title),
+		chromedp.SendKeys(chromedp.CSS("#f-body"), "Hat jemand den **EfA-Dienst** schon angebunden?\n\n- Fachverfahren\n- Zahlungsverkehr"),
+		chromedp.Click(chromedp.CSS("main form button[type=submit]")),
+		chromedp.WaitVisible(chromedp.CSS(".post-list")),
+	)
+	if h1 := text(t, b, "main h1"); !strings.Contains(h1, title) {
+		t.Fatalf("thread page h1 = %q, want %q", h1, title)
+	}
+	if body := text(t, b, ".post-body"); !strings.Contains(body, "EfA-Dienst") {
+		t.Fatalf("first post = %q", body)
+	}
+
+	reply := "Wir sind seit März live, die Anbindung lief über FIT-Connect."
+	step(t, b, "reply",
+		chromedp.SendKeys(chromedp.CSS("#f-body"), reply),
+		chromedp.Click(chromedp.CSS("#antworten button[type=submit]")),
+		chromedp.WaitVisible(chromedp.CSS(".post-list .post:nth-of-type(2)")),
+	)
+	if got := text(t, b, ".post-list .post:nth-of-type(2) .post-body"); !strings.Contains(got, reply) {
+		t.Fatalf("second post = %q, want the reply", got)
+	}
+}

@@ -1,0 +1,113 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"net"
+	"net/http"
+	"os"
+	"sync"
+	"time"
+
+	"kommunalforum/assets"
+	"kommunalforum/internal/config"
+	"kommunalforum/internal/mail"
+	"kommunalforum/internal/seed"
+	"kommunalforum/internal/web"
+	"kommunalforum/templates"
+)
+
+// cmdServe runs the forum until ctx ends (SIGINT/SIGTERM), then shuts down
+// gracefully: in-flight requests finish, the mail queue gets a last run.
+func cmdServe(ctx context.Context, args []string, stderr io.Writer) error {
+	flags, com := newFlags("serve", stderr)
+	listen := flags.String("listen", "", "address to listen on (overrides server.listen)")
+	demo := flags.Bool("demo", false, "add demo content on first start")
+	if err := flags.Parse(args); err != nil {
+		return err
+	}
+	cfg, err := com.load(func(c *config.Config) {
+		if *listen != "" {
+			c.Server.Listen = *listen
+		}
+	})
+	if err != nil {
+		return err
+	}
+	log := newLogger(stderr)
+	a, err := openApp(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	if *demo {
+		sum, err := seed.Demo(ctx, a.db, a.accounts, a.forum)
+		if err != nil {
+			return fmt.Errorf("demo content: %w", err)
+		}
+		if !sum.Skipped {
+			log.Info("demo content added", "users", sum.Users, "threads", sum.Threads, "posts", sum.Posts,
+				"login", "admin@kommunalforum.example", "password", seed.DemoPassword)
+		}
+	}
+
+	deliverer := mail.NewDeliverer(a.db, a.sender(log), cfg.Mail.From, log)
+	var tmpl, ast fs.FS = templates.FS, assets.FS
+	if cfg.Server.Dev {
+		// Read from disk so template and style edits show on reload.
+		tmpl, ast = os.DirFS("templates"), os.DirFS("assets")
+	}
+	srv, err := web.New(web.Options{
+		DB: a.db, Accounts: a.accounts, Forum: a.forum, Catalog: a.cat, Templates: tmpl, Assets: ast, Log: log,
+		BaseURL: cfg.BaseURL(), Dev: cfg.Server.Dev, TrustedProxies: cfg.Server.TrustedProxies,
+		DefaultLanguage: cfg.UI.DefaultLanguage, ThreadsPerPage: cfg.Forum.ThreadsPerPage, PostsPerPage: cfg.Forum.PostsPerPage,
+		LoginPerMinute: cfg.Auth.LoginRatePerMinute, RegisterPerHour: cfg.Auth.RegisterRatePerHour,
+		MailWake: deliverer.Wake,
+	})
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", cfg.Server.Listen)
+	if err != nil {
+		return err
+	}
+	hs := &http.Server{
+		Handler:           srv.Handler(),
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       cfg.Server.ReadTimeout,
+		WriteTimeout:      cfg.Server.WriteTimeout,
+		IdleTimeout:       2 * time.Minute,
+		MaxHeaderBytes:    64 << 10,
+	}
+
+	bg, stopBG := context.WithCancel(context.Background())
+	var wg sync.WaitGroup
+	wg.Go(func() { deliverer.Run(bg, 30*time.Second) })
+
+	log.Info("Kommunalforum läuft", "url", cfg.BaseURL(), "listen", ln.Addr().String(), "data", cfg.Data.Dir)
+	errc := make(chan error, 1)
+	go func() { errc <- hs.Serve(ln) }()
+	select {
+	case err := <-errc:
+		stopBG()
+		wg.Wait()
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("shutting down")
+	sctx, cancel := context.WithTimeout(context.Background(), cfg.Server.ShutdownTimeout)
+	defer cancel()
+	if err := hs.Shutdown(sctx); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		log.Error("shutdown", "err", err)
+	}
+	stopBG()
+	wg.Wait()
+	// Mail enqueued by the last requests goes out now rather than at next start.
+	if _, err := deliverer.RunOnce(sctx, time.Now()); err != nil {
+		log.Error("final mail run", "err", err)
+	}
+	return nil
+}
