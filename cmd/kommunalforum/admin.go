@@ -21,11 +21,7 @@ func cmdMigrate(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	cfg, err := com.load(nil)
-	if err != nil {
-		return err
-	}
-	a, err := openApp(ctx, cfg)
+	a, err := com.open(ctx)
 	if err != nil {
 		return err
 	}
@@ -34,7 +30,7 @@ func cmdMigrate(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "database %s is at schema version %d\n", cfg.DBPath(), v)
+	fmt.Fprintf(stdout, "database %s is at schema version %d\n", a.cfg.DBPath(), v)
 	return nil
 }
 
@@ -66,11 +62,7 @@ func cmdUserAdd(ctx context.Context, args []string, stdin io.Reader, stdout, std
 		return fmt.Errorf("read password: %w", err)
 	}
 	pw = strings.TrimRight(pw, "\r\n")
-	cfg, err := com.load(nil)
-	if err != nil {
-		return err
-	}
-	a, err := openApp(ctx, cfg)
+	a, err := com.open(ctx)
 	if err != nil {
 		return err
 	}
@@ -126,11 +118,7 @@ func cmdTokenCreate(ctx context.Context, args []string, stdout, stderr io.Writer
 	if *email == "" {
 		return usageError{"--email is required"}
 	}
-	cfg, err := com.load(nil)
-	if err != nil {
-		return err
-	}
-	a, err := openApp(ctx, cfg)
+	a, err := com.open(ctx)
 	if err != nil {
 		return err
 	}
@@ -163,11 +151,7 @@ func cmdSeed(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if !*demo {
 		return usageError{"say what to seed: --demo"}
 	}
-	cfg, err := com.load(nil)
-	if err != nil {
-		return err
-	}
-	a, err := openApp(ctx, cfg)
+	a, err := com.open(ctx)
 	if err != nil {
 		return err
 	}

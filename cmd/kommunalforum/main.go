@@ -122,6 +122,16 @@ func (c *common) load(apply func(*config.Config)) (config.Config, error) {
 	return cfg, cfg.Validate()
 }
 
+// open loads the configuration and opens the forum's parts, for the
+// maintenance commands.
+func (c *common) open(ctx context.Context) (*app, error) {
+	cfg, err := c.load(nil)
+	if err != nil {
+		return nil, err
+	}
+	return openApp(ctx, cfg)
+}
+
 func newLogger(w io.Writer) *slog.Logger {
 	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: slog.LevelInfo}))
 }

@@ -32,19 +32,7 @@ func (db *DB) Users(ctx context.Context, f UserFilter, limit, offset int) ([]Use
 	if err := db.read.QueryRowContext(ctx, "SELECT COUNT(*) FROM users"+where, args...).Scan(&total); err != nil {
 		return nil, 0, err
 	}
-	rows, err := db.read.QueryContext(ctx, "SELECT "+userCols+" FROM users"+where+" ORDER BY id DESC LIMIT ? OFFSET ?",
+	us, err := db.queryUsers(ctx, "SELECT "+userCols+" FROM users"+where+" ORDER BY id DESC LIMIT ? OFFSET ?",
 		append(args, limit, offset)...)
-	if err != nil {
-		return nil, 0, err
-	}
-	defer rows.Close()
-	var us []User
-	for rows.Next() {
-		u, err := scanUser(rows)
-		if err != nil {
-			return nil, 0, err
-		}
-		us = append(us, u)
-	}
-	return us, total, rows.Err()
+	return us, total, err
 }

@@ -302,25 +302,17 @@ func (db *DB) SetUserStatus(ctx context.Context, userID int64, status string) er
 
 // UsersByStatus lists users in a state, oldest first (e.g. the approval queue).
 func (db *DB) UsersByStatus(ctx context.Context, status string, limit int) ([]User, error) {
-	rows, err := db.read.QueryContext(ctx, "SELECT "+userCols+" FROM users WHERE status = ? ORDER BY id LIMIT ?", status, limit)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var us []User
-	for rows.Next() {
-		u, err := scanUser(rows)
-		if err != nil {
-			return nil, err
-		}
-		us = append(us, u)
-	}
-	return us, rows.Err()
+	return db.queryUsers(ctx, "SELECT "+userCols+" FROM users WHERE status = ? ORDER BY id LIMIT ?", status, limit)
 }
 
 // Admins lists active administrators (recipients of approval requests).
 func (db *DB) Admins(ctx context.Context) ([]User, error) {
-	rows, err := db.read.QueryContext(ctx, "SELECT "+userCols+" FROM users WHERE role = 'admin' AND status = 'active' ORDER BY id")
+	return db.queryUsers(ctx, "SELECT "+userCols+" FROM users WHERE role = 'admin' AND status = 'active' ORDER BY id")
+}
+
+// queryUsers runs a query selecting userCols and scans every row.
+func (db *DB) queryUsers(ctx context.Context, q string, args ...any) ([]User, error) {
+	rows, err := db.read.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, err
 	}

@@ -257,7 +257,7 @@ func (s *Server) adminUsers(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	pages := max(1, (total+adminUsersPerPage-1)/adminUsersPerPage)
+	pages := pageCount(total, adminUsersPerPage)
 	if page > pages {
 		s.failStatus(c, http.StatusNotFound, "error.not_found")
 		return

@@ -133,7 +133,7 @@ func (s *Server) apiThread(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	pages := max(1, (total+per-1)/per)
+	pages := pageCount(total, per)
 	if page > pages {
 		s.failStatus(c, http.StatusNotFound, "error.not_found")
 		return

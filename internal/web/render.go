@@ -155,6 +155,10 @@ type pageLink struct {
 	Current bool
 }
 
+// pageCount is the number of pages of per items that total items fill;
+// an empty list still has its one (empty) page.
+func pageCount(total, per int) int { return max(1, (total+per-1)/per) }
+
 // paginate builds links to base with seite=N for page (1-based) of pages,
 // showing the first, the last and two either side of the current page.
 // base may carry a query already (e.g. list filters); page 1 has no seite.

@@ -61,7 +61,7 @@ func (s *Server) showField(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	pages := max(1, (total+per-1)/per)
+	pages := pageCount(total, per)
 	if page > pages {
 		s.failStatus(c, http.StatusNotFound, "error.not_found")
 		return
@@ -121,7 +121,7 @@ func (s *Server) renderThread(c *gin.Context, t store.Thread, page int, form For
 		s.fail(c, err)
 		return
 	}
-	pages := max(1, (total+per-1)/per)
+	pages := pageCount(total, per)
 	if page > pages {
 		s.failStatus(c, http.StatusNotFound, "error.not_found")
 		return
@@ -182,7 +182,7 @@ func (s *Server) lastPage(c *gin.Context, t store.Thread) int {
 	if err != nil {
 		return 1
 	}
-	return max(1, (total+s.opt.PostsPerPage-1)/s.opt.PostsPerPage)
+	return pageCount(total, s.opt.PostsPerPage)
 }
 
 // postPermalink serves GET /beitrag/:id: the thread page holding the post.
