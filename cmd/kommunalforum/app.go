@@ -55,7 +55,7 @@ func openApp(ctx context.Context, cfg config.Config) (*app, error) {
 		Registration: a.Registration, AllowedDomains: a.AllowedDomains, MinPasswordLength: a.MinPasswordLength,
 		SessionLifetime: a.SessionLifetime, VerifyLifetime: a.VerifyTokenLifetime, ResetLifetime: a.ResetTokenLifetime,
 	})
-	return &app{cfg: cfg, db: db, cat: cat, composer: comp, accounts: acc, forum: forum.New(db)}, nil
+	return &app{cfg: cfg, db: db, cat: cat, composer: comp, accounts: acc, forum: forum.New(db, cfg.Forum.PMAnswerWorkingDays)}, nil
 }
 
 func (a *app) Close() error { return a.db.Close() }

@@ -100,9 +100,13 @@ func TestLimiterMaxEntries(t *testing.T) {
 	for _, key := range []string{"a", "b", "c", "a", "d"} {
 		l.AllowAt(key, t0)
 	}
-	for key, want := range map[string]bool{"a": false, "c": false, "d": false, "b": true} {
-		if got := l.AllowAt(key, t0); got != want {
-			t.Errorf("AllowAt(%q) after a,b,c,a,d with cap 3 = %v, want %v", key, got, want)
+	// In order: asking for "b" first would displace another key.
+	for _, c := range []struct {
+		key  string
+		want bool
+	}{{"a", false}, {"c", false}, {"d", false}, {"b", true}} {
+		if got := l.AllowAt(c.key, t0); got != c.want {
+			t.Errorf("AllowAt(%q) after a,b,c,a,d with cap 3 = %v, want %v", c.key, got, c.want)
 		}
 	}
 }

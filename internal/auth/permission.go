@@ -71,3 +71,48 @@ func CanSeeRevisions(u *store.User, t store.Thread, p store.Post) bool {
 func CanLock(u *store.User, t store.Thread) bool {
 	return CanModerate(u, t.TopicFieldID)
 }
+
+// Questions and answers.
+
+// CanVote reports whether u may vote on the post: any active member, on
+// answers to questions only, never on their own posts.
+func CanVote(u *store.User, t store.Thread, p store.Post) bool {
+	return CanWrite(u) && t.IsQuestion() && !p.Deleted() && p.AuthorID != u.ID && p.Number != 1
+}
+
+// CanAccept reports whether u may accept (or change the accepted) answer p
+// of the member question t: its asker, or a moderator of the field.
+func CanAccept(u *store.User, t store.Thread, p store.Post) bool {
+	if !CanWrite(u) || t.Kind != store.KindQuestion || p.Deleted() || p.Number == 1 || p.ThreadID != t.ID {
+		return false
+	}
+	return t.AuthorID == u.ID || CanModerate(u, t.TopicFieldID)
+}
+
+// CanCloseDuplicate reports whether u may close the question t as a
+// duplicate (or reopen it): moderators of its field.
+func CanCloseDuplicate(u *store.User, t store.Thread) bool {
+	return t.IsQuestion() && CanModerate(u, t.TopicFieldID)
+}
+
+// Questions to the programme management.
+
+// IsPM reports whether u works in the programme management.
+func IsPM(u *store.User) bool {
+	return u != nil && u.Status == store.StatusActive && u.Role == store.RolePM
+}
+
+// CanSeePMQueue reports whether u sees the PM work queue.
+func CanSeePMQueue(u *store.User) bool { return IsPM(u) }
+
+// CanMarkOfficial reports whether u may mark p an official answer to the PM
+// question t: pm users, on answers (not the question itself).
+func CanMarkOfficial(u *store.User, t store.Thread, p store.Post) bool {
+	return IsPM(u) && t.Kind == store.KindPM && !p.Deleted() && p.Number != 1 && p.ThreadID == t.ID
+}
+
+// CanAssign reports whether u may assign the PM question t or change its
+// processing state: pm users.
+func CanAssign(u *store.User, t store.Thread) bool {
+	return IsPM(u) && t.Kind == store.KindPM
+}

@@ -109,6 +109,9 @@ type Auth struct {
 type Forum struct {
 	ThreadsPerPage int `yaml:"threads_per_page"`
 	PostsPerPage   int `yaml:"posts_per_page"`
+	// PMAnswerWorkingDays is the answer deadline of questions to the
+	// programme management, in working days (Mon–Fri, Europe/Berlin).
+	PMAnswerWorkingDays int `yaml:"pm_answer_working_days"`
 }
 
 // UI configures the user interface. DefaultLanguage is "de" or "en".
@@ -151,7 +154,7 @@ func Default() Config {
 			RegisterRatePerHour: 20,
 			MinPasswordLength:   10,
 		},
-		Forum: Forum{ThreadsPerPage: 25, PostsPerPage: 20},
+		Forum: Forum{ThreadsPerPage: 25, PostsPerPage: 20, PMAnswerWorkingDays: 10},
 		UI:    UI{DefaultLanguage: "de"},
 	}
 }
@@ -333,6 +336,7 @@ func (c Config) Validate() error {
 
 	positive("forum.threads_per_page", c.Forum.ThreadsPerPage)
 	positive("forum.posts_per_page", c.Forum.PostsPerPage)
+	positive("forum.pm_answer_working_days", c.Forum.PMAnswerWorkingDays)
 
 	oneOf("ui.default_language", c.UI.DefaultLanguage, languages)
 

@@ -8,11 +8,13 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 	"unicode"
 
 	"kommunalforum/internal/auth"
 	"kommunalforum/internal/input"
 	"kommunalforum/internal/markup"
+	"kommunalforum/internal/qa"
 	"kommunalforum/internal/store"
 )
 
@@ -29,18 +31,28 @@ const (
 
 // Forum applies the thread and post rules on top of the store.
 type Forum struct {
-	db *store.DB
+	db     *store.DB
+	pmDays int // answer deadline of PM questions, in working days
 }
 
-// New returns the forum rules bound to a database.
-func New(db *store.DB) *Forum { return &Forum{db: db} }
+// New returns the forum rules bound to a database. pmDays is the answer
+// deadline of questions to the programme management in working days.
+func New(db *store.DB, pmDays int) *Forum { return &Forum{db: db, pmDays: pmDays} }
 
-// CreateThread opens a thread in the topic field with the given slug.
-func (f *Forum) CreateThread(ctx context.Context, u *store.User, fieldSlug, title, body string) (store.Thread, int64, error) {
+// ErrDuplicate means the question was closed as a duplicate and takes no answers.
+var ErrDuplicate = store.ErrDuplicate
+
+// CreateThread opens a thread of the given kind (discussion, question or
+// pm_question; "" is a discussion) in the topic field with the given slug.
+func (f *Forum) CreateThread(ctx context.Context, u *store.User, fieldSlug, kind, title, body string) (store.Thread, int64, error) {
 	if !auth.CanWrite(u) {
 		return store.Thread{}, 0, auth.ErrForbidden
 	}
 	var c input.Checker
+	if kind == "" {
+		kind = store.KindDiscussion
+	}
+	kind = c.OneOf("kind", kind, store.Kinds)
 	field, err := f.db.TopicFieldBySlug(ctx, fieldSlug)
 	if errors.Is(err, store.ErrNotFound) || (err == nil && !auth.CanCreateThread(u, field)) {
 		c.Add("topic_field", "error.forum.topic_field")
@@ -52,8 +64,12 @@ func (f *Forum) CreateThread(ctx context.Context, u *store.User, fieldSlug, titl
 	if err := c.Err(); err != nil {
 		return store.Thread{}, 0, err
 	}
-	tid, pid, err := f.db.CreateThread(ctx, store.NewThread{TopicFieldID: field.ID, AuthorID: u.ID, Title: title,
-		Slug: Slugify(title), Body: body, BodyHTML: markup.Render(body)})
+	nt := store.NewThread{TopicFieldID: field.ID, AuthorID: u.ID, Kind: kind, Title: title,
+		Slug: Slugify(title), Body: body, BodyHTML: markup.Render(body)}
+	if kind == store.KindPM {
+		nt.PMDueAt = qa.DueDate(time.Now(), f.pmDays)
+	}
+	tid, pid, err := f.db.CreateThread(ctx, nt)
 	if err != nil {
 		return store.Thread{}, 0, err
 	}
@@ -72,6 +88,9 @@ func (f *Forum) Reply(ctx context.Context, u *store.User, threadID int64, body s
 	}
 	if t.Locked {
 		return 0, ErrLocked
+	}
+	if t.DuplicateOf != 0 {
+		return 0, ErrDuplicate
 	}
 	var c input.Checker
 	body = c.Multiline("body", body, true, MinBody, MaxBody)

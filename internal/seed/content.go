@@ -45,6 +45,7 @@ type demoPost struct {
 // demoThread is a thread with its opening post and replies, in order.
 type demoThread struct {
 	field   string // topic field slug
+	kind    string // "" (discussion), "question" or "pm_question"
 	title   string
 	author  string
 	body    string

@@ -198,7 +198,7 @@ func (s *seeder) createThreads(ctx context.Context) error {
 }
 
 func (s *seeder) open(ctx context.Context, t *demoThread) (*progress, error) {
-	th, postID, err := s.f.CreateThread(ctx, s.user(t.author), t.field, t.title, t.body)
+	th, postID, err := s.f.CreateThread(ctx, s.user(t.author), t.field, t.kind, t.title, t.body)
 	if err != nil {
 		return nil, fmt.Errorf("demo thread %q: %w", t.title, err)
 	}

@@ -41,7 +41,7 @@ func newEnv(t *testing.T, withFields bool) (*store.DB, *auth.Accounts, *forum.Fo
 	}
 	acc := auth.NewAccounts(db, comp, auth.Policy{Registration: "open", MinPasswordLength: 10,
 		SessionLifetime: time.Hour, VerifyLifetime: time.Hour, ResetLifetime: time.Hour})
-	return db, acc, forum.New(db)
+	return db, acc, forum.New(db, 10)
 }
 
 // census is what the database holds, counted through the store's reads.

@@ -23,7 +23,15 @@ type Post struct {
 	EditedAt   time.Time
 	DeletedAt  time.Time
 	Number     int // 1-based position in the thread, deleted posts included
+
+	Score           int       // sum of the votes
+	OfficialVersion int       // > 0: an official answer in this version
+	OfficialAt      time.Time // "Stand" of the current official version
+	OfficialBody    string    // the answering body, e.g. "OZG-Programmmanagement"
 }
+
+// Official reports whether the post is an official answer of the programme management.
+func (p Post) Official() bool { return p.OfficialVersion > 0 }
 
 // Deleted reports whether the post was soft-deleted.
 func (p Post) Deleted() bool { return !p.DeletedAt.IsZero() }
@@ -32,18 +40,19 @@ func (p Post) Deleted() bool { return !p.DeletedAt.IsZero() }
 func (p Post) Edited() bool { return !p.EditedAt.IsZero() }
 
 const postCols = `p.id, p.thread_id, p.author_id, u.display_name, u.org_name, u.org_type, u.role,
-	p.body, p.body_html, p.created_at, p.edited_at, p.deleted_at`
+	p.body, p.body_html, p.created_at, p.edited_at, p.deleted_at, p.score, p.official_version, p.official_at, p.official_body`
 
 func scanPost(row interface{ Scan(...any) error }) (Post, error) {
 	var p Post
 	var created int64
-	var edited, deleted sql.NullInt64
+	var edited, deleted, officialAt sql.NullInt64
 	err := row.Scan(&p.ID, &p.ThreadID, &p.AuthorID, &p.AuthorName, &p.AuthorOrg, &p.OrgType, &p.AuthorRole,
-		&p.Body, &p.BodyHTML, &created, &edited, &deleted)
+		&p.Body, &p.BodyHTML, &created, &edited, &deleted, &p.Score, &p.OfficialVersion, &officialAt, &p.OfficialBody)
 	if err != nil {
 		return Post{}, mapErr(err)
 	}
 	p.CreatedAt, p.EditedAt, p.DeletedAt = fromMS(created), fromNullMS(edited), fromNullMS(deleted)
+	p.OfficialAt = fromNullMS(officialAt)
 	return p, nil
 }
 
@@ -83,28 +92,40 @@ func (db *DB) PostByID(ctx context.Context, id int64) (Post, error) {
 	return p, err
 }
 
-// CreatePost appends a reply unless the thread is locked (ErrLocked) or
-// gone (ErrNotFound); the check and the insert share one transaction.
+// CreatePost appends a reply unless the thread is locked (ErrLocked),
+// closed as a duplicate (ErrDuplicate) or gone (ErrNotFound); the checks and
+// the insert share one transaction. An answer to a question also records an
+// answer.created event.
 func (db *DB) CreatePost(ctx context.Context, threadID, authorID int64, body, bodyHTML string) (int64, error) {
-	now := ms(db.now())
+	now := db.now()
 	var id int64
 	err := db.inTx(ctx, func(tx *sql.Tx) error {
-		var locked bool
-		err := tx.QueryRowContext(ctx, `SELECT locked FROM threads WHERE id = ? AND deleted_at IS NULL`, threadID).Scan(&locked)
+		var locked, duplicate bool
+		var kind string
+		err := tx.QueryRowContext(ctx, `SELECT locked, duplicate_of IS NOT NULL, kind FROM threads WHERE id = ? AND deleted_at IS NULL`,
+			threadID).Scan(&locked, &duplicate, &kind)
 		if err != nil {
 			return err
 		}
 		if locked {
 			return ErrLocked
 		}
+		if duplicate {
+			return ErrDuplicate
+		}
 		res, err := tx.ExecContext(ctx, `INSERT INTO posts (thread_id, author_id, body, body_html, created_at) VALUES (?,?,?,?,?)`,
-			threadID, authorID, body, bodyHTML, now)
+			threadID, authorID, body, bodyHTML, ms(now))
 		if err != nil {
 			return err
 		}
 		id, _ = res.LastInsertId()
-		_, err = tx.ExecContext(ctx, `UPDATE threads SET post_count = post_count + 1, last_post_at = ? WHERE id = ?`, now, threadID)
-		return err
+		if _, err := tx.ExecContext(ctx, `UPDATE threads SET post_count = post_count + 1, last_post_at = ? WHERE id = ?`, ms(now), threadID); err != nil {
+			return err
+		}
+		if kind == KindQuestion || kind == KindPM {
+			return recordEvent(ctx, tx, now, Event{Kind: EventAnswerCreated, ThreadID: threadID, PostID: id, ActorID: authorID})
+		}
+		return nil
 	})
 	if err != nil {
 		return 0, fmt.Errorf("create post in thread %d: %w", threadID, err)

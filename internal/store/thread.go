@@ -11,6 +11,34 @@ import (
 // ErrLocked means the thread takes no new posts.
 var ErrLocked = errors.New("thread locked")
 
+// ErrDuplicate means the question was closed as a duplicate of another and
+// takes no new answers.
+var ErrDuplicate = errors.New("question closed as duplicate")
+
+// Thread kinds.
+const (
+	KindDiscussion = "discussion"
+	KindQuestion   = "question"
+	KindPM         = "pm_question" // a question to the programme management
+)
+
+// Kinds lists the thread kinds.
+var Kinds = []string{KindDiscussion, KindQuestion, KindPM}
+
+// States of a PM question.
+const (
+	PMNew      = "neu"
+	PMWorking  = "in_bearbeitung"
+	PMAnswered = "beantwortet"
+)
+
+// Question states as shown to readers (and used by filters and the API).
+const (
+	StatusOpen     = "offen"
+	StatusAnswered = "beantwortet"
+	StatusSolved   = "geloest"
+)
+
 // Thread is a discussion in a topic field.
 type Thread struct {
 	ID           int64
@@ -25,6 +53,43 @@ type Thread struct {
 	PostCount    int // visible posts, the opening post included
 	LastPostAt   time.Time
 	CreatedAt    time.Time
+
+	Kind           string // KindDiscussion, KindQuestion or KindPM
+	AcceptedPostID int64  // 0 when no answer is accepted
+	DuplicateOf    int64  // 0 unless closed as a duplicate of that thread
+	PMStatus       string // PMNew, PMWorking, PMAnswered; "" for other kinds
+	PMAssigneeID   int64
+	PMAssigneeName string
+	PMDueAt        time.Time // answer deadline of a PM question
+	PMAnsweredAt   time.Time // first official answer
+}
+
+// IsQuestion reports whether the thread is a question (to members or to the PM).
+func (t Thread) IsQuestion() bool { return t.Kind == KindQuestion || t.Kind == KindPM }
+
+// Status is a question's state for readers: offen, beantwortet or geloest.
+// A PM question is beantwortet once it has an official answer; a member
+// question once it has an answer, geloest once one is accepted.
+// Discussions have no status ("").
+func (t Thread) Status() string {
+	switch {
+	case t.Kind == KindPM && t.PMStatus == PMAnswered:
+		return StatusAnswered
+	case t.Kind == KindPM:
+		return StatusOpen
+	case t.Kind != KindQuestion:
+		return ""
+	case t.AcceptedPostID != 0:
+		return StatusSolved
+	case t.PostCount > 1:
+		return StatusAnswered
+	}
+	return StatusOpen
+}
+
+// Overdue reports whether a PM question is past its deadline unanswered.
+func (t Thread) Overdue(now time.Time) bool {
+	return t.Kind == KindPM && t.PMStatus != PMAnswered && !t.PMDueAt.IsZero() && now.After(t.PMDueAt)
 }
 
 // Replies is the number of visible answers after the opening post.
@@ -34,19 +99,25 @@ func (t Thread) Replies() int { return max(0, t.PostCount-1) }
 func (t Thread) URL() string { return fmt.Sprintf("/t/%d-%s", t.ID, t.Slug) }
 
 const threadCols = `t.id, t.topic_field_id, f.slug, f.name, t.author_id, u.display_name, t.title, t.slug,
-	t.locked, t.post_count, t.last_post_at, t.created_at`
+	t.locked, t.post_count, t.last_post_at, t.created_at, t.kind, COALESCE(t.accepted_post_id, 0),
+	COALESCE(t.duplicate_of, 0), t.pm_status, COALESCE(t.pm_assignee_id, 0), COALESCE(pa.display_name, ''),
+	t.pm_due_at, t.pm_answered_at`
 
-const threadFrom = ` FROM threads t JOIN topic_fields f ON f.id = t.topic_field_id JOIN users u ON u.id = t.author_id`
+const threadFrom = ` FROM threads t JOIN topic_fields f ON f.id = t.topic_field_id JOIN users u ON u.id = t.author_id
+	LEFT JOIN users pa ON pa.id = t.pm_assignee_id`
 
 func scanThread(row interface{ Scan(...any) error }) (Thread, error) {
 	var t Thread
 	var last, created int64
+	var due, answered sql.NullInt64
 	err := row.Scan(&t.ID, &t.TopicFieldID, &t.FieldSlug, &t.FieldName, &t.AuthorID, &t.AuthorName, &t.Title, &t.Slug,
-		&t.Locked, &t.PostCount, &last, &created)
+		&t.Locked, &t.PostCount, &last, &created, &t.Kind, &t.AcceptedPostID, &t.DuplicateOf, &t.PMStatus,
+		&t.PMAssigneeID, &t.PMAssigneeName, &due, &answered)
 	if err != nil {
 		return Thread{}, mapErr(err)
 	}
 	t.LastPostAt, t.CreatedAt = fromMS(last), fromMS(created)
+	t.PMDueAt, t.PMAnsweredAt = fromNullMS(due), fromNullMS(answered)
 	return t, nil
 }
 
@@ -99,29 +170,50 @@ func (db *DB) ThreadsByAuthor(ctx context.Context, userID int64, limit int) ([]T
 type NewThread struct {
 	TopicFieldID int64
 	AuthorID     int64
+	Kind         string // "" means KindDiscussion
 	Title        string
 	Slug         string
 	Body         string
 	BodyHTML     string
+	// PMDueAt is the answer deadline of a PM question.
+	PMDueAt time.Time
 }
 
-// CreateThread inserts a thread with its opening post in one transaction.
+// CreateThread inserts a thread with its opening post in one transaction;
+// questions also record a question.created or pm.created event.
 func (db *DB) CreateThread(ctx context.Context, nt NewThread) (threadID, postID int64, err error) {
-	now := ms(db.now())
+	now := db.now()
+	if nt.Kind == "" {
+		nt.Kind = KindDiscussion
+	}
+	pmStatus := ""
+	if nt.Kind == KindPM {
+		pmStatus = PMNew
+	}
 	err = db.inTx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `INSERT INTO threads (topic_field_id, author_id, title, slug, post_count, last_post_at, created_at)
-			VALUES (?,?,?,?,1,?,?)`, nt.TopicFieldID, nt.AuthorID, nt.Title, nt.Slug, now, now)
+		res, err := tx.ExecContext(ctx, `INSERT INTO threads (topic_field_id, author_id, kind, title, slug, post_count,
+			last_post_at, created_at, pm_status, pm_due_at) VALUES (?,?,?,?,?,1,?,?,?,?)`,
+			nt.TopicFieldID, nt.AuthorID, nt.Kind, nt.Title, nt.Slug, ms(now), ms(now), pmStatus, nullMS(nt.PMDueAt))
 		if err != nil {
 			return err
 		}
 		threadID, _ = res.LastInsertId()
 		res, err = tx.ExecContext(ctx, `INSERT INTO posts (thread_id, author_id, body, body_html, created_at) VALUES (?,?,?,?,?)`,
-			threadID, nt.AuthorID, nt.Body, nt.BodyHTML, now)
+			threadID, nt.AuthorID, nt.Body, nt.BodyHTML, ms(now))
 		if err != nil {
 			return err
 		}
 		postID, err = res.LastInsertId()
-		return err
+		if err != nil {
+			return err
+		}
+		switch nt.Kind {
+		case KindQuestion:
+			return recordEvent(ctx, tx, now, Event{Kind: EventQuestionCreated, ThreadID: threadID, PostID: postID, ActorID: nt.AuthorID})
+		case KindPM:
+			return recordEvent(ctx, tx, now, Event{Kind: EventPMCreated, ThreadID: threadID, PostID: postID, ActorID: nt.AuthorID})
+		}
+		return nil
 	})
 	if err != nil {
 		return 0, 0, fmt.Errorf("create thread: %w", err)

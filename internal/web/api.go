@@ -46,6 +46,14 @@ type apiThread struct {
 	TopicField     string    `json:"topic_field"`
 	TopicFieldName string    `json:"topic_field_name"`
 	Locked         bool      `json:"locked"`
+	Kind           string    `json:"kind"`             // discussion, question or pm_question
+	Status         string    `json:"status"`           // offen, beantwortet, geloest; "" for discussions
+	AcceptedPostID *int64    `json:"accepted_post_id"` // null when none is accepted
+	DuplicateOf    *int64    `json:"duplicate_of"`     // null unless closed as a duplicate
+	PMStatus       string    `json:"pm_status,omitempty"`
+	PMAssignee     string    `json:"pm_assignee,omitempty"`
+	PMDueAt        *string   `json:"pm_due_at,omitempty"`
+	PMAnsweredAt   *string   `json:"pm_answered_at,omitempty"`
 	PostCount      int       `json:"post_count"` // visible posts, deleted ones not counted
 	CreatedAt      string    `json:"created_at"`
 	LastPostAt     string    `json:"last_post_at"`
@@ -70,11 +78,18 @@ type apiPost struct {
 	CreatedAt string  `json:"created_at"`
 	EditedAt  *string `json:"edited_at"` // null if never edited
 	Deleted   bool    `json:"deleted"`
+	Score     int     `json:"score"`
+	Official  bool    `json:"official"`
+	// OfficialVersion counts the versions of an official answer (0 if none).
+	OfficialVersion int     `json:"official_version"`
+	OfficialAt      *string `json:"official_at,omitempty"` // "Stand" of the current version
+	AnsweringBody   string  `json:"answering_body,omitempty"`
 }
 
 // apiNewThread is the body of POST /api/v1/threads.
 type apiNewThread struct {
 	TopicField string `json:"topic_field"`
+	Kind       string `json:"kind"` // discussion (default), question or pm_question
 	Title      string `json:"title"`
 	Body       string `json:"body"`
 }
@@ -141,6 +156,8 @@ func (s *Server) apiThread(c *gin.Context) {
 	out := apiThread{
 		ID: t.ID, Title: t.Title, URL: t.URL(), TopicField: t.FieldSlug, TopicFieldName: t.FieldName,
 		Locked: t.Locked, PostCount: t.PostCount, CreatedAt: apiTime(t.CreatedAt), LastPostAt: apiTime(t.LastPostAt),
+		Kind: t.Kind, Status: t.Status(), AcceptedPostID: idOrNull(t.AcceptedPostID), DuplicateOf: idOrNull(t.DuplicateOf),
+		PMStatus: t.PMStatus, PMAssignee: t.PMAssigneeName, PMDueAt: apiTimeOrNull(t.PMDueAt), PMAnsweredAt: apiTimeOrNull(t.PMAnsweredAt),
 		Posts: make([]apiPost, len(posts)), Page: page, Pages: pages, PerPage: per,
 	}
 	for i, p := range posts {
@@ -155,7 +172,7 @@ func (s *Server) apiCreateThread(c *gin.Context) {
 	if !s.decodeJSON(c, &in) {
 		return
 	}
-	t, postID, err := s.forum.CreateThread(c.Request.Context(), viewer(c), in.TopicField, in.Title, in.Body)
+	t, postID, err := s.forum.CreateThread(c.Request.Context(), viewer(c), in.TopicField, in.Kind, in.Title, in.Body)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -213,11 +230,21 @@ func newAPIPost(p store.Post) apiPost {
 		ID: p.ID, ThreadID: p.ThreadID, Number: p.Number, URL: fmt.Sprintf("/beitrag/%d", p.ID),
 		Author: p.AuthorName, AuthorID: p.AuthorID, AuthorOrg: p.AuthorOrg,
 		Body: p.Body, BodyHTML: p.BodyHTML, CreatedAt: apiTime(p.CreatedAt), EditedAt: apiTimeOrNull(p.EditedAt),
+		Score: p.Score, Official: p.Official(), OfficialVersion: p.OfficialVersion, OfficialAt: apiTimeOrNull(p.OfficialAt),
+		AnsweringBody: p.OfficialBody,
 	}
 	if p.Deleted() {
 		out.Body, out.BodyHTML, out.Deleted = "", "", true
 	}
 	return out
+}
+
+// idOrNull is an ID for the API, null for 0 ("none").
+func idOrNull(id int64) *int64 {
+	if id == 0 {
+		return nil
+	}
+	return &id
 }
 
 // apiTime formats a timestamp for the API: RFC 3339 in UTC, whole seconds.

@@ -441,7 +441,7 @@ func TestAPIThreadPagination(t *testing.T) {
 	e := newTestEnv(t)
 	anna := e.user("anna@kreis-musterland.de", "member")
 	th := e.thread(anna, "gesundheit", "Impfnachweise digital", "Beitrag 1")
-	f := forum.New(e.db)
+	f := forum.New(e.db, 10)
 	for i := 2; i <= 5; i++ {
 		if _, err := f.Reply(t.Context(), anna, th.ID, "Beitrag "+itoa(int64(i))); err != nil {
 			t.Fatal(err)

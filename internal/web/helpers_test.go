@@ -54,7 +54,7 @@ func newTestEnv(t *testing.T, mutate ...func(*Options, *authPolicy)) *testEnv {
 	}
 	policy := auth.Policy{Registration: "open", MinPasswordLength: 10, SessionLifetime: time.Hour,
 		VerifyLifetime: 48 * time.Hour, ResetLifetime: time.Hour}
-	opt := Options{DB: db, Forum: forum.New(db), Catalog: cat, Templates: templates.FS, Assets: assets.FS,
+	opt := Options{DB: db, Forum: forum.New(db, 10), Catalog: cat, Templates: templates.FS, Assets: assets.FS,
 		Log: slog.New(slog.NewTextHandler(io.Discard, nil)), BaseURL: testBaseURL,
 		ThreadsPerPage: 25, PostsPerPage: 20, LoginPerMinute: 1000, RegisterPerHour: 1000}
 	for _, m := range mutate {
@@ -105,7 +105,7 @@ func (e *testEnv) token(u *store.User) string {
 // thread opens a thread as u in the field and returns it.
 func (e *testEnv) thread(u *store.User, field, title, body string) store.Thread {
 	e.t.Helper()
-	th, _, err := forum.New(e.db).CreateThread(context.Background(), u, field, title, body)
+	th, _, err := forum.New(e.db, 10).CreateThread(context.Background(), u, field, "", title, body)
 	if err != nil {
 		e.t.Fatalf("CreateThread: %v", err)
 	}

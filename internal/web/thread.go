@@ -79,6 +79,12 @@ type postView struct {
 	CanEdit   bool
 	CanDelete bool
 	Quote     string // Markdown that the quote button inserts into the reply form
+
+	CanVote         bool
+	MyVote          int // the viewer's vote: -1, 0 or 1
+	CanAccept       bool
+	Accepted        bool
+	CanMarkOfficial bool
 }
 
 type threadPage struct {
@@ -129,7 +135,9 @@ func (s *Server) renderThread(c *gin.Context, t store.Thread, page int, form For
 	u := viewer(c)
 	views := make([]postView, len(posts))
 	for i, p := range posts {
-		views[i] = postView{Post: p, HTML: template.HTML(p.BodyHTML), CanEdit: auth.CanEditPost(u, t, p), CanDelete: auth.CanDeletePost(u, t, p)}
+		views[i] = postView{Post: p, HTML: template.HTML(p.BodyHTML), CanEdit: auth.CanEditPost(u, t, p), CanDelete: auth.CanDeletePost(u, t, p),
+			CanVote: auth.CanVote(u, t, p), CanAccept: auth.CanAccept(u, t, p), Accepted: t.AcceptedPostID == p.ID,
+			CanMarkOfficial: auth.CanMarkOfficial(u, t, p)}
 		if auth.CanReply(u, t) && !p.Deleted() {
 			views[i].Quote = s.quote(c, p)
 		}
@@ -211,11 +219,12 @@ type newThreadPage struct {
 	Base
 	Form   Form
 	Fields []store.TopicField
+	Kinds  []string
 }
 
-// newThreadForm serves GET /neues-thema?themenfeld=slug.
+// newThreadForm serves GET /neues-thema?themenfeld=slug&art=kind.
 func (s *Server) newThreadForm(c *gin.Context) {
-	s.renderNewThread(c, Form{}.Set("topic_field", c.Query("themenfeld")), http.StatusOK)
+	s.renderNewThread(c, Form{}.Set("topic_field", c.Query("themenfeld")).Set("kind", c.Query("art")), http.StatusOK)
 }
 
 func (s *Server) renderNewThread(c *gin.Context, form Form, status int) {
@@ -233,13 +242,13 @@ func (s *Server) renderNewThread(c *gin.Context, form Form, status int) {
 	}
 	b := s.base(c, title, crumbs...)
 	b.NoIndex = true
-	s.render(c, status, "thread_new", newThreadPage{Base: b, Form: form, Fields: fields})
+	s.render(c, status, "thread_new", newThreadPage{Base: b, Form: form, Fields: fields, Kinds: store.Kinds})
 }
 
 // createThread serves POST /neues-thema.
 func (s *Server) createThread(c *gin.Context) {
-	form := newForm(c, "topic_field", "title", "body")
-	t, _, err := s.forum.CreateThread(c.Request.Context(), viewer(c), form.Values["topic_field"], form.Values["title"], form.Values["body"])
+	form := newForm(c, "topic_field", "kind", "title", "body")
+	t, _, err := s.forum.CreateThread(c.Request.Context(), viewer(c), form.Values["topic_field"], form.Values["kind"], form.Values["title"], form.Values["body"])
 	if ve, ok := asValidation(err); ok {
 		s.renderNewThread(c, s.withErrors(c, form, ve), http.StatusUnprocessableEntity)
 		return
