@@ -15,6 +15,7 @@ import (
 	"kommunalforum/assets"
 	"kommunalforum/internal/config"
 	"kommunalforum/internal/mail"
+	"kommunalforum/internal/qa"
 	"kommunalforum/internal/seed"
 	"kommunalforum/internal/web"
 	"kommunalforum/templates"
@@ -61,11 +62,12 @@ func cmdServe(ctx context.Context, args []string, stderr io.Writer) error {
 		tmpl, ast = os.DirFS("templates"), os.DirFS("assets")
 	}
 	srv, err := web.New(web.Options{
-		DB: a.db, Accounts: a.accounts, Forum: a.forum, Catalog: a.cat, Templates: tmpl, Assets: ast, Log: log,
+		DB: a.db, Accounts: a.accounts, Forum: a.forum, QA: qa.New(a.db), Catalog: a.cat, Templates: tmpl, Assets: ast, Log: log,
 		BaseURL: cfg.BaseURL(), Dev: cfg.Server.Dev, TrustedProxies: cfg.Server.TrustedProxies,
 		DefaultLanguage: cfg.UI.DefaultLanguage, ThreadsPerPage: cfg.Forum.ThreadsPerPage, PostsPerPage: cfg.Forum.PostsPerPage,
 		LoginPerMinute: cfg.Auth.LoginRatePerMinute, RegisterPerHour: cfg.Auth.RegisterRatePerHour,
 		MailWake: deliverer.Wake,
+		PM:       qa.NewPM(a.db, qa.DefaultAnsweringBody), PMAnswerWorkingDays: cfg.Forum.PMAnswerWorkingDays,
 	})
 	if err != nil {
 		return err

@@ -37,10 +37,11 @@ func CanCreateThread(u *store.User, f store.TopicField) bool {
 	return CanWrite(u) && !f.Archived()
 }
 
-// CanReply reports whether u may reply in the thread: locked threads take
-// replies from nobody, moderators included (they unlock first).
+// CanReply reports whether u may reply in the thread: locked threads and
+// questions closed as duplicates take replies from nobody, moderators
+// included (they unlock or reopen first).
 func CanReply(u *store.User, t store.Thread) bool {
-	return CanWrite(u) && !t.Locked
+	return CanWrite(u) && !t.Locked && t.DuplicateOf == 0
 }
 
 // CanEditPost reports whether u may edit the post: its author while the
@@ -80,13 +81,20 @@ func CanVote(u *store.User, t store.Thread, p store.Post) bool {
 	return CanWrite(u) && t.IsQuestion() && !p.Deleted() && p.AuthorID != u.ID && p.Number != 1
 }
 
-// CanAccept reports whether u may accept (or change the accepted) answer p
-// of the member question t: its asker, or a moderator of the field.
-func CanAccept(u *store.User, t store.Thread, p store.Post) bool {
-	if !CanWrite(u) || t.Kind != store.KindQuestion || p.Deleted() || p.Number == 1 || p.ThreadID != t.ID {
+// CanChooseAnswer reports whether u decides which answer solves the member
+// question t (accepting, changing or withdrawing it): its asker, or a
+// moderator of the field. PM questions are settled by official answers instead.
+func CanChooseAnswer(u *store.User, t store.Thread) bool {
+	if !CanWrite(u) || t.Kind != store.KindQuestion {
 		return false
 	}
 	return t.AuthorID == u.ID || CanModerate(u, t.TopicFieldID)
+}
+
+// CanAccept reports whether u may accept p as the answer to t: CanChooseAnswer,
+// and p is a visible answer of t (not the question itself).
+func CanAccept(u *store.User, t store.Thread, p store.Post) bool {
+	return CanChooseAnswer(u, t) && !p.Deleted() && p.Number != 1 && p.ThreadID == t.ID
 }
 
 // CanCloseDuplicate reports whether u may close the question t as a

@@ -134,8 +134,11 @@ func (db *DB) CreatePost(ctx context.Context, threadID, authorID int64, body, bo
 }
 
 // EditPost replaces a post's body, keeping the previous body as a revision.
+// Editing an official answer also makes the new body its next official
+// version (with a new "Stand" and an answer.official event).
 func (db *DB) EditPost(ctx context.Context, postID, editorID int64, body, bodyHTML string) error {
-	now := ms(db.now())
+	at := db.now()
+	now := ms(at)
 	err := db.inTx(ctx, func(tx *sql.Tx) error {
 		var old string
 		err := tx.QueryRowContext(ctx, `SELECT body FROM posts WHERE id = ? AND deleted_at IS NULL`, postID).Scan(&old)
@@ -146,8 +149,10 @@ func (db *DB) EditPost(ctx context.Context, postID, editorID int64, body, bodyHT
 			postID, old, editorID, now); err != nil {
 			return err
 		}
-		_, err = tx.ExecContext(ctx, `UPDATE posts SET body = ?, body_html = ?, edited_at = ? WHERE id = ?`, body, bodyHTML, now, postID)
-		return err
+		if _, err := tx.ExecContext(ctx, `UPDATE posts SET body = ?, body_html = ?, edited_at = ? WHERE id = ?`, body, bodyHTML, now, postID); err != nil {
+			return err
+		}
+		return newOfficialVersion(ctx, tx, at, postID, editorID, body, bodyHTML)
 	})
 	if err != nil {
 		return fmt.Errorf("edit post %d: %w", postID, err)

@@ -42,6 +42,8 @@ func (s *Server) fail(c *gin.Context, err error) {
 		s.failStatus(c, http.StatusForbidden, "error.forbidden")
 	case errors.Is(err, forum.ErrLocked):
 		s.failStatus(c, http.StatusConflict, "error.forum.locked")
+	case errors.Is(err, store.ErrDuplicate):
+		s.failStatus(c, http.StatusConflict, "qa.error.duplicate")
 	case errors.Is(err, store.ErrConflict):
 		s.failStatus(c, http.StatusConflict, "error.conflict")
 	case errors.As(err, &mbe):

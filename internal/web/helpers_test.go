@@ -18,6 +18,7 @@ import (
 	"kommunalforum/internal/forum"
 	"kommunalforum/internal/i18n"
 	"kommunalforum/internal/mail"
+	"kommunalforum/internal/qa"
 	"kommunalforum/internal/store"
 	"kommunalforum/templates"
 )
@@ -54,9 +55,10 @@ func newTestEnv(t *testing.T, mutate ...func(*Options, *authPolicy)) *testEnv {
 	}
 	policy := auth.Policy{Registration: "open", MinPasswordLength: 10, SessionLifetime: time.Hour,
 		VerifyLifetime: 48 * time.Hour, ResetLifetime: time.Hour}
-	opt := Options{DB: db, Forum: forum.New(db, 10), Catalog: cat, Templates: templates.FS, Assets: assets.FS,
+	opt := Options{DB: db, Forum: forum.New(db, 10), QA: qa.New(db), Catalog: cat, Templates: templates.FS, Assets: assets.FS,
 		Log: slog.New(slog.NewTextHandler(io.Discard, nil)), BaseURL: testBaseURL,
 		ThreadsPerPage: 25, PostsPerPage: 20, LoginPerMinute: 1000, RegisterPerHour: 1000}
+	opt.PM, opt.PMAnswerWorkingDays = qa.NewPM(db, qa.DefaultAnsweringBody), 10
 	for _, m := range mutate {
 		m(&opt, &policy)
 	}

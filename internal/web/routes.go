@@ -80,11 +80,34 @@ func (s *Server) routes(r *gin.Engine) {
 	api := r.Group("/api/v1")
 	api.GET("/topic-fields", s.apiTopicFields)
 	api.GET("/threads/:id", s.apiThread)
+	api.GET("/similar", s.apiSimilar) // Similar questions.
 	apiMember := api.Group("/", s.requireUser)
 	apiMember.POST("/threads", s.apiCreateThread)
 	apiMember.POST("/threads/:id/posts", s.apiCreatePost)
 	apiMember.PATCH("/posts/:id", s.apiEditPost)
 	apiMember.DELETE("/posts/:id", s.apiDeletePost)
+
+	// Questions and answers.
+	r.GET("/fragen", s.questions)
+	member.POST("/beitrag/:id/abstimmen", s.vote)
+	member.POST("/t/:id/akzeptieren", s.acceptAnswer)
+	member.POST("/t/:id/duplikat", s.closeDuplicate)
+	member.POST("/t/:id/wiedereroeffnen", s.reopenQuestion)
+	apiMember.POST("/posts/:id/votes", s.apiVote)
+	apiMember.POST("/threads/:id/accept", s.apiAccept)
+	apiMember.POST("/threads/:id/duplicate", s.apiDuplicate)
+
+	// Programme management.
+	r.GET("/pm", s.pmArea)
+	r.GET("/pm/statistik", s.pmStats)
+	r.GET("/beitrag/:id/amtliche-versionen", s.officialVersions)
+	member.GET("/pm/queue", s.pmQueue)
+	member.POST("/beitrag/:id/amtlich", s.markOfficial)
+	member.POST("/t/:id/zuweisen", s.assignPM)
+	member.POST("/t/:id/pm-status", s.setPMStatus)
+	apiMember.POST("/posts/:id/official", s.apiMarkOfficial)
+	apiMember.GET("/pm/queue", s.apiPMQueue)
+	apiMember.POST("/threads/:id/assign", s.apiAssignPM)
 }
 
 // healthz answers 200 when the database answers.

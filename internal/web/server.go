@@ -16,6 +16,7 @@ import (
 	"kommunalforum/internal/auth"
 	"kommunalforum/internal/forum"
 	"kommunalforum/internal/i18n"
+	"kommunalforum/internal/qa"
 	"kommunalforum/internal/store"
 )
 
@@ -24,6 +25,8 @@ type Options struct {
 	DB        *store.DB
 	Accounts  *auth.Accounts
 	Forum     *forum.Forum
+	PM        *qa.PM
+	QA        *qa.QA // votes, accepted answers, duplicates
 	Catalog   *i18n.Catalog
 	Templates fs.FS // the embedded templates directory (or os.DirFS in dev)
 	Assets    fs.FS // the embedded assets directory (or os.DirFS in dev)
@@ -36,6 +39,8 @@ type Options struct {
 	DefaultLanguage string
 	ThreadsPerPage  int
 	PostsPerPage    int
+	// PMAnswerWorkingDays is the answer deadline of PM questions, for the PM area's text.
+	PMAnswerWorkingDays int
 	// LoginPerMinute and RegisterPerHour bound attempts per client IP.
 	LoginPerMinute  int
 	RegisterPerHour int
@@ -49,6 +54,8 @@ type Server struct {
 	db       *store.DB
 	accounts *auth.Accounts
 	forum    *forum.Forum
+	pm       *qa.PM
+	qa       *qa.QA
 	cat      *i18n.Catalog
 	log      *slog.Logger
 	opt      Options
@@ -74,7 +81,8 @@ func New(o Options) (*Server, error) {
 		o.MailWake = func() {}
 	}
 	s := &Server{
-		db: o.DB, accounts: o.Accounts, forum: o.Forum, cat: o.Catalog, log: o.Log, opt: o,
+		db: o.DB, accounts: o.Accounts, forum: o.Forum, pm: o.PM, cat: o.Catalog, log: o.Log, opt: o,
+		qa:            o.QA,
 		secure:        strings.HasPrefix(o.BaseURL, "https://"),
 		loginLimit:    auth.NewLimiter(max(1, o.LoginPerMinute), time.Minute),
 		loginLimitAcc: auth.NewLimiter(max(1, o.LoginPerMinute), time.Minute),

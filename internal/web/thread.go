@@ -42,11 +42,14 @@ type fieldPage struct {
 	Field      store.TopicField
 	Threads    []store.Thread
 	Total      int
+	Filters    []filterTab // Alle / Fragen / Unbeantwortet / Gelöst
+	Filter     string
 	Pagination pagination
 	CanCreate  bool
 }
 
-// showField serves GET /themenfeld/:slug: the field's threads, newest activity first.
+// showField serves GET /themenfeld/:slug?filter=...: the field's threads,
+// newest activity first, optionally only questions, unanswered or solved ones.
 func (s *Server) showField(c *gin.Context) {
 	ctx := c.Request.Context()
 	f, err := s.db.TopicFieldBySlug(ctx, c.Param("slug"))
@@ -54,9 +57,11 @@ func (s *Server) showField(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
+	base := "/themenfeld/" + f.Slug
+	filter := filterParam(c, store.FilterAll)
 	per := s.opt.ThreadsPerPage
 	page := pageParam(c)
-	threads, total, err := s.db.ThreadsByField(ctx, f.ID, per, (page-1)*per)
+	threads, total, err := s.db.ThreadsFiltered(ctx, store.ThreadFilter{FieldID: f.ID, Filter: filter}, per, (page-1)*per)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -68,7 +73,8 @@ func (s *Server) showField(c *gin.Context) {
 	}
 	s.render(c, http.StatusOK, "field", fieldPage{
 		Base: s.base(c, f.Name, Crumb{Label: f.Name}), Field: f, Threads: threads, Total: total,
-		Pagination: paginate("/themenfeld/"+f.Slug, page, pages), CanCreate: auth.CanCreateThread(viewer(c), f),
+		Filters: filterTabs(base, filter, store.FilterAll), Filter: filter,
+		Pagination: paginate(filterURL(base, filter, store.FilterAll), page, pages), CanCreate: auth.CanCreateThread(viewer(c), f),
 	})
 }
 
@@ -95,6 +101,12 @@ type threadPage struct {
 	Form       Form
 	CanReply   bool
 	CanLock    bool
+
+	// Questions (filled by questionExtras in qa.go).
+	Canonical         store.Thread // the question a duplicate points to; zero if none or gone
+	CanChooseAnswer   bool         // asker or moderator: accept, change, withdraw
+	CanCloseDuplicate bool
+	Duplicate         Form // the moderators' "close as duplicate" form
 }
 
 // showThread serves GET /t/:id(-slug). A wrong or missing slug redirects to
@@ -120,17 +132,30 @@ func (s *Server) showThread(c *gin.Context) {
 // renderThread shows one page of a thread with the reply form (prefilled
 // from form, or with a quote when ?zitat=ID names a post of this thread).
 func (s *Server) renderThread(c *gin.Context, t store.Thread, page int, form Form, status int) {
+	if p, ok := s.threadPage(c, t, page, form); ok {
+		s.render(c, status, "thread", p)
+	}
+}
+
+// threadPage builds the thread page; when it fails it has answered the
+// request and returns false. Questions list their answers sorted (accepted
+// first, then by votes); everything else in order of posting.
+func (s *Server) threadPage(c *gin.Context, t store.Thread, page int, form Form) (threadPage, bool) {
 	ctx := c.Request.Context()
 	per := s.opt.PostsPerPage
-	posts, total, err := s.db.Posts(ctx, t.ID, per, (page-1)*per)
+	list := s.db.Posts
+	if t.IsQuestion() {
+		list = s.db.QuestionPosts
+	}
+	posts, total, err := list(ctx, t.ID, per, (page-1)*per)
 	if err != nil {
 		s.fail(c, err)
-		return
+		return threadPage{}, false
 	}
 	pages := pageCount(total, per)
 	if page > pages {
 		s.failStatus(c, http.StatusNotFound, "error.not_found")
-		return
+		return threadPage{}, false
 	}
 	u := viewer(c)
 	views := make([]postView, len(posts))
@@ -147,7 +172,7 @@ func (s *Server) renderThread(c *gin.Context, t store.Thread, page int, form For
 			form = form.Set("body", s.quote(c, p))
 		}
 	}
-	s.render(c, status, "thread", threadPage{
+	p := threadPage{
 		Base:       s.base(c, t.Title, Crumb{Label: t.FieldName, URL: "/themenfeld/" + t.FieldSlug}, Crumb{Label: t.Title}),
 		Thread:     t,
 		Posts:      views,
@@ -155,7 +180,14 @@ func (s *Server) renderThread(c *gin.Context, t store.Thread, page int, form For
 		Form:       form,
 		CanReply:   auth.CanReply(u, t),
 		CanLock:    auth.CanLock(u, t),
-	})
+	}
+	if t.IsQuestion() {
+		if err := s.questionExtras(c, &p); err != nil {
+			s.fail(c, err)
+			return threadPage{}, false
+		}
+	}
+	return p, true
 }
 
 // quote is the Markdown a reply starts with when quoting p.
@@ -208,8 +240,16 @@ func (s *Server) redirectToPost(c *gin.Context, postID int64) {
 		s.fail(c, err)
 		return
 	}
+	// Questions sort their answers, so the page follows that order.
+	pos := p.Number
+	if t.IsQuestion() {
+		if pos, err = s.db.QuestionPostPosition(ctx, t.ID, p.ID); err != nil {
+			s.fail(c, err)
+			return
+		}
+	}
 	target := t.URL()
-	if page := (p.Number-1)/s.opt.PostsPerPage + 1; page > 1 {
+	if page := (pos-1)/s.opt.PostsPerPage + 1; page > 1 {
 		target += fmt.Sprintf("?seite=%d", page)
 	}
 	c.Redirect(http.StatusSeeOther, fmt.Sprintf("%s#beitrag-%d", target, p.ID))
@@ -220,6 +260,9 @@ type newThreadPage struct {
 	Form   Form
 	Fields []store.TopicField
 	Kinds  []string
+	// Set on the preview step only (previewThread in similar.go).
+	Preview template.HTML
+	Similar []store.Thread
 }
 
 // newThreadForm serves GET /neues-thema?themenfeld=slug&art=kind.
@@ -248,6 +291,10 @@ func (s *Server) renderNewThread(c *gin.Context, form Form, status int) {
 // createThread serves POST /neues-thema.
 func (s *Server) createThread(c *gin.Context) {
 	form := newForm(c, "topic_field", "kind", "title", "body")
+	if c.PostForm("vorschau") != "" {
+		s.previewThread(c, form)
+		return
+	}
 	t, _, err := s.forum.CreateThread(c.Request.Context(), viewer(c), form.Values["topic_field"], form.Values["kind"], form.Values["title"], form.Values["body"])
 	if ve, ok := asValidation(err); ok {
 		s.renderNewThread(c, s.withErrors(c, form, ve), http.StatusUnprocessableEntity)
@@ -432,7 +479,8 @@ func (s *Server) lockThread(locked bool) gin.HandlerFunc {
 type profilePage struct {
 	Base
 	Profile store.User
-	Threads []store.Thread
+	Threads []store.Thread // discussions; questions are in QA
+	QA      profileQA
 }
 
 // showProfile serves GET /u/:id: a member's public profile (no email).
@@ -446,10 +494,15 @@ func (s *Server) showProfile(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	threads, err := s.db.ThreadsByAuthor(ctx, u.ID, 20)
+	threads, _, err := s.db.ThreadsFiltered(ctx, store.ThreadFilter{AuthorID: u.ID, Filter: store.FilterDiscussions}, 20, 0)
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
-	s.render(c, http.StatusOK, "profile", profilePage{Base: s.base(c, u.DisplayName, Crumb{Label: u.DisplayName}), Profile: u, Threads: threads})
+	qaView, err := s.profileQA(ctx, u.ID)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	s.render(c, http.StatusOK, "profile", profilePage{Base: s.base(c, u.DisplayName, Crumb{Label: u.DisplayName}), Profile: u, Threads: threads, QA: qaView})
 }
