@@ -144,7 +144,7 @@ func TestBrowserPageTour(t *testing.T) {
 		chromedp.WaitVisible(chromedp.CSS("#f-email")),
 		chromedp.SendKeys(chromedp.CSS("#f-email"), "admin@kommunalforum.example"),
 		chromedp.SendKeys(chromedp.CSS("#f-password"), seed.DemoPassword),
-		chromedp.Click(chromedp.CSS("main form button[type=submit]")),
+		chromedp.Submit(chromedp.CSS("main form button[type=submit]")),
 		chromedp.WaitVisible(chromedp.CSS(".flash")),
 	)
 	tour(adminPages)

@@ -45,10 +45,15 @@ func CanReply(u *store.User, t store.Thread) bool {
 }
 
 // CanEditPost reports whether u may edit the post: its author while the
-// thread is open, or a moderator of the field.
+// thread is open, or a moderator of the field. An official answer speaks
+// for the programme management, so only pm users edit it (each edit is a
+// new official version).
 func CanEditPost(u *store.User, t store.Thread, p store.Post) bool {
 	if p.Deleted() || !CanWrite(u) {
 		return false
+	}
+	if p.Official() {
+		return IsPM(u)
 	}
 	return (p.AuthorID == u.ID && !t.Locked) || CanModerate(u, t.TopicFieldID)
 }

@@ -126,3 +126,32 @@ func TestQAPermissions(t *testing.T) {
 func fmtWant(w struct{ vote, accept, official, assign, dup bool }) string {
 	return fmt.Sprintf("vote=%v accept=%v official=%v assign=%v duplicate=%v", w.vote, w.accept, w.official, w.assign, w.dup)
 }
+
+// TestEditOfficialAnswer: an official answer speaks for the programme
+// management, so only pm users may change it, not even its author or a
+// moderator of the field.
+func TestEditOfficialAnswer(t *testing.T) {
+	const field = 10
+	th := store.Thread{ID: 100, TopicFieldID: field, AuthorID: 2, Kind: store.KindPM, PostCount: 2}
+	official := store.Post{ID: 501, ThreadID: 100, AuthorID: 3, Number: 2, OfficialVersion: 1}
+	plain := official
+	plain.OfficialVersion = 0
+	tests := []struct {
+		who                  string
+		u                    *store.User
+		wantOfficial, wantPl bool
+	}{
+		{"author", &store.User{ID: 3, Role: store.RoleMember, Status: store.StatusActive}, false, true},
+		{"moderator of the field", &store.User{ID: 4, Role: store.RoleModerator, Status: store.StatusActive, ModFields: []int64{field}}, false, true},
+		{"pm", &store.User{ID: 6, Role: store.RolePM, Status: store.StatusActive}, true, false},
+		{"admin", &store.User{ID: 7, Role: store.RoleAdmin, Status: store.StatusActive}, false, true},
+	}
+	for _, tt := range tests {
+		if got := CanEditPost(tt.u, th, official); got != tt.wantOfficial {
+			t.Errorf("CanEditPost(%s, official answer) = %v, want %v", tt.who, got, tt.wantOfficial)
+		}
+		if got := CanEditPost(tt.u, th, plain); got != tt.wantPl {
+			t.Errorf("CanEditPost(%s, plain answer) = %v, want %v", tt.who, got, tt.wantPl)
+		}
+	}
+}

@@ -42,31 +42,47 @@ func New(db *store.DB, pmDays int) *Forum { return &Forum{db: db, pmDays: pmDays
 // ErrDuplicate means the question was closed as a duplicate and takes no answers.
 var ErrDuplicate = store.ErrDuplicate
 
-// CreateThread opens a thread of the given kind (discussion, question or
-// pm_question; "" is a discussion) in the topic field with the given slug.
-func (f *Forum) CreateThread(ctx context.Context, u *store.User, fieldSlug, kind, title, body string) (store.Thread, int64, error) {
+// Draft is a new thread's input after CheckThread: trimmed and validated.
+type Draft struct {
+	Field             store.TopicField
+	Kind, Title, Body string
+}
+
+// CheckThread validates a new thread without creating it (the preview step
+// uses it; CreateThread too): the kind (discussion, question or
+// pm_question; "" is a discussion), an active topic field u may post in,
+// title and body.
+func (f *Forum) CheckThread(ctx context.Context, u *store.User, fieldSlug, kind, title, body string) (Draft, error) {
 	if !auth.CanWrite(u) {
-		return store.Thread{}, 0, auth.ErrForbidden
+		return Draft{}, auth.ErrForbidden
 	}
 	var c input.Checker
 	if kind == "" {
 		kind = store.KindDiscussion
 	}
-	kind = c.OneOf("kind", kind, store.Kinds)
+	d := Draft{Kind: c.OneOf("kind", kind, store.Kinds)}
 	field, err := f.db.TopicFieldBySlug(ctx, fieldSlug)
 	if errors.Is(err, store.ErrNotFound) || (err == nil && !auth.CanCreateThread(u, field)) {
 		c.Add("topic_field", "error.forum.topic_field")
 	} else if err != nil {
+		return Draft{}, err
+	}
+	d.Field = field
+	d.Title = c.Text("title", title, true, MinTitle, MaxTitle)
+	d.Body = c.Multiline("body", body, true, MinBody, MaxBody)
+	return d, c.Err()
+}
+
+// CreateThread opens a thread of the given kind in the topic field with the
+// given slug; a question to the programme management gets its deadline.
+func (f *Forum) CreateThread(ctx context.Context, u *store.User, fieldSlug, kind, title, body string) (store.Thread, int64, error) {
+	d, err := f.CheckThread(ctx, u, fieldSlug, kind, title, body)
+	if err != nil {
 		return store.Thread{}, 0, err
 	}
-	title = c.Text("title", title, true, MinTitle, MaxTitle)
-	body = c.Multiline("body", body, true, MinBody, MaxBody)
-	if err := c.Err(); err != nil {
-		return store.Thread{}, 0, err
-	}
-	nt := store.NewThread{TopicFieldID: field.ID, AuthorID: u.ID, Kind: kind, Title: title,
-		Slug: Slugify(title), Body: body, BodyHTML: markup.Render(body)}
-	if kind == store.KindPM {
+	nt := store.NewThread{TopicFieldID: d.Field.ID, AuthorID: u.ID, Kind: d.Kind, Title: d.Title,
+		Slug: Slugify(d.Title), Body: d.Body, BodyHTML: markup.Render(d.Body)}
+	if d.Kind == store.KindPM {
 		nt.PMDueAt = qa.DueDate(time.Now(), f.pmDays)
 	}
 	tid, pid, err := f.db.CreateThread(ctx, nt)

@@ -6,8 +6,6 @@ package web
 // Both call store.SimilarQuestions.
 
 import (
-	"context"
-	"errors"
 	"html/template"
 	"net/http"
 	"unicode/utf8"
@@ -18,7 +16,6 @@ import (
 	"kommunalforum/internal/forum"
 	"kommunalforum/internal/input"
 	"kommunalforum/internal/markup"
-	"kommunalforum/internal/store"
 )
 
 // Bounds of the similar-questions lookup.
@@ -84,13 +81,12 @@ func (s *Server) previewThread(c *gin.Context, form Form) {
 		s.fail(c, auth.ErrForbidden)
 		return
 	}
-	ve, err := s.checkNewThread(ctx, u, form)
-	if err != nil {
+	_, err := s.forum.CheckThread(ctx, u, form.Values["topic_field"], form.Values["kind"], form.Values["title"], form.Values["body"])
+	if ve, ok := asValidation(err); ok {
+		form = s.withErrors(c, form, ve)
+	} else if err != nil {
 		s.fail(c, err)
 		return
-	}
-	if ve != nil {
-		form = s.withErrors(c, form, ve)
 	}
 	similar, err := s.db.SimilarQuestions(ctx, form.Values["title"], similarLimit)
 	if err != nil {
@@ -105,47 +101,4 @@ func (s *Server) previewThread(c *gin.Context, form Form) {
 	p.Preview = template.HTML(markup.Render(form.Values["body"]))
 	p.Similar = similar
 	s.render(c, http.StatusOK, "thread_new", p)
-}
-
-// checkNewThread runs the input checks of forum.CreateThread without
-// creating anything and returns their findings (nil when all is well).
-// It must stay in step with forum.CreateThread until forum offers a
-// check-only call that both can use.
-func (s *Server) checkNewThread(ctx context.Context, u *store.User, form Form) (*input.ValidationError, error) {
-	var chk input.Checker
-	kind := form.Values["kind"]
-	if kind == "" {
-		kind = store.KindDiscussion
-	}
-	chk.OneOf("kind", kind, store.Kinds)
-	f, err := s.db.TopicFieldBySlug(ctx, form.Values["topic_field"])
-	switch {
-	case errors.Is(err, store.ErrNotFound) || (err == nil && !auth.CanCreateThread(u, f)):
-		chk.Add("topic_field", "error.forum.topic_field")
-	case err != nil:
-		return nil, err
-	}
-	chk.Text("title", form.Values["title"], true, forum.MinTitle, forum.MaxTitle)
-	chk.Multiline("body", form.Values["body"], true, forum.MinBody, forum.MaxBody)
-	ve, _ := asValidation(chk.Err())
-	return ve, nil
-}
-
-// newThreadData builds the new-thread page as renderNewThread does, for the
-// preview to add to.
-func (s *Server) newThreadData(c *gin.Context, form Form) (newThreadPage, error) {
-	fields, err := s.db.TopicFields(c.Request.Context(), false)
-	if err != nil {
-		return newThreadPage{}, err
-	}
-	title := s.t(c, "forum.new_thread.title")
-	crumbs := []Crumb{{Label: title}}
-	for _, f := range fields {
-		if f.Slug == form.Values["topic_field"] {
-			crumbs = []Crumb{{Label: f.Name, URL: "/themenfeld/" + f.Slug}, {Label: title}}
-		}
-	}
-	b := s.base(c, title, crumbs...)
-	b.NoIndex = true
-	return newThreadPage{Base: b, Form: form, Fields: fields, Kinds: store.Kinds}, nil
 }

@@ -271,10 +271,19 @@ func (s *Server) newThreadForm(c *gin.Context) {
 }
 
 func (s *Server) renderNewThread(c *gin.Context, form Form, status int) {
-	fields, err := s.db.TopicFields(c.Request.Context(), false)
+	p, err := s.newThreadData(c, form)
 	if err != nil {
 		s.fail(c, err)
 		return
+	}
+	s.render(c, status, "thread_new", p)
+}
+
+// newThreadData builds the new-thread page; the preview step adds to it.
+func (s *Server) newThreadData(c *gin.Context, form Form) (newThreadPage, error) {
+	fields, err := s.db.TopicFields(c.Request.Context(), false)
+	if err != nil {
+		return newThreadPage{}, err
 	}
 	title := s.t(c, "forum.new_thread.title")
 	crumbs := []Crumb{{Label: title}}
@@ -285,7 +294,7 @@ func (s *Server) renderNewThread(c *gin.Context, form Form, status int) {
 	}
 	b := s.base(c, title, crumbs...)
 	b.NoIndex = true
-	s.render(c, status, "thread_new", newThreadPage{Base: b, Form: form, Fields: fields, Kinds: store.Kinds})
+	return newThreadPage{Base: b, Form: form, Fields: fields, Kinds: store.Kinds}, nil
 }
 
 // createThread serves POST /neues-thema.
