@@ -81,6 +81,9 @@ func TestBrowserPageTour(t *testing.T) {
 		{"home", "/"},
 		{"topic-field", "/themenfeld/plattformen-basisdienste"},
 		{"thread", "/t/7"},
+		{"questions", "/fragen"},
+		{"pm-area", "/pm"},
+		{"pm-statistics", "/pm/statistik"},
 		{"register", "/registrieren"},
 		{"login", "/anmelden"},
 	}
