@@ -156,7 +156,7 @@ func cmdSeed(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return err
 	}
 	defer a.Close()
-	sum, err := seed.Demo(ctx, a.db, a.accounts, a.forum)
+	sum, err := seed.Demo(ctx, a.db, a.accounts, a.forum, a.qa, a.pm)
 	if err != nil {
 		return err
 	}
@@ -164,7 +164,8 @@ func cmdSeed(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		fmt.Fprintln(stdout, "demo content is already present; nothing added")
 		return nil
 	}
-	fmt.Fprintf(stdout, "added %d users, %d threads, %d posts\nlog in as admin@kommunalforum.example with password %s\n",
-		sum.Users, sum.Threads, sum.Posts, seed.DemoPassword)
+	fmt.Fprintf(stdout, "added %d users, %d threads (%d questions, %d to the programme management), %d posts, %d votes\n"+
+		"log in as admin@kommunalforum.example with password %s\n",
+		sum.Users, sum.Threads, sum.Questions, sum.PMQuestions, sum.Posts, sum.Votes, seed.DemoPassword)
 	return nil
 }

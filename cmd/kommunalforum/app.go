@@ -11,6 +11,7 @@ import (
 	"kommunalforum/internal/forum"
 	"kommunalforum/internal/i18n"
 	"kommunalforum/internal/mail"
+	"kommunalforum/internal/qa"
 	"kommunalforum/internal/store"
 	"kommunalforum/templates"
 )
@@ -24,6 +25,8 @@ type app struct {
 	composer *mail.Composer
 	accounts *auth.Accounts
 	forum    *forum.Forum
+	qa       *qa.QA
+	pm       *qa.PM
 }
 
 // openApp opens the database (applying migrations), seeds the topic fields
@@ -55,7 +58,8 @@ func openApp(ctx context.Context, cfg config.Config) (*app, error) {
 		Registration: a.Registration, AllowedDomains: a.AllowedDomains, MinPasswordLength: a.MinPasswordLength,
 		SessionLifetime: a.SessionLifetime, VerifyLifetime: a.VerifyTokenLifetime, ResetLifetime: a.ResetTokenLifetime,
 	})
-	return &app{cfg: cfg, db: db, cat: cat, composer: comp, accounts: acc, forum: forum.New(db, cfg.Forum.PMAnswerWorkingDays)}, nil
+	return &app{cfg: cfg, db: db, cat: cat, composer: comp, accounts: acc, forum: forum.New(db, cfg.Forum.PMAnswerWorkingDays),
+		qa: qa.New(db), pm: qa.NewPM(db, qa.DefaultAnsweringBody)}, nil
 }
 
 func (a *app) Close() error { return a.db.Close() }

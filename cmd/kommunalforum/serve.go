@@ -15,7 +15,6 @@ import (
 	"kommunalforum/assets"
 	"kommunalforum/internal/config"
 	"kommunalforum/internal/mail"
-	"kommunalforum/internal/qa"
 	"kommunalforum/internal/seed"
 	"kommunalforum/internal/web"
 	"kommunalforum/templates"
@@ -45,12 +44,13 @@ func cmdServe(ctx context.Context, args []string, stderr io.Writer) error {
 	}
 	defer a.Close()
 	if *demo {
-		sum, err := seed.Demo(ctx, a.db, a.accounts, a.forum)
+		sum, err := seed.Demo(ctx, a.db, a.accounts, a.forum, a.qa, a.pm)
 		if err != nil {
 			return fmt.Errorf("demo content: %w", err)
 		}
 		if !sum.Skipped {
-			log.Info("demo content added", "users", sum.Users, "threads", sum.Threads, "posts", sum.Posts,
+			log.Info("demo content added", "users", sum.Users, "threads", sum.Threads, "questions", sum.Questions,
+				"pm_questions", sum.PMQuestions, "posts", sum.Posts, "votes", sum.Votes,
 				"login", "admin@kommunalforum.example", "password", seed.DemoPassword)
 		}
 	}
@@ -62,12 +62,12 @@ func cmdServe(ctx context.Context, args []string, stderr io.Writer) error {
 		tmpl, ast = os.DirFS("templates"), os.DirFS("assets")
 	}
 	srv, err := web.New(web.Options{
-		DB: a.db, Accounts: a.accounts, Forum: a.forum, QA: qa.New(a.db), Catalog: a.cat, Templates: tmpl, Assets: ast, Log: log,
+		DB: a.db, Accounts: a.accounts, Forum: a.forum, QA: a.qa, Catalog: a.cat, Templates: tmpl, Assets: ast, Log: log,
 		BaseURL: cfg.BaseURL(), Dev: cfg.Server.Dev, TrustedProxies: cfg.Server.TrustedProxies,
 		DefaultLanguage: cfg.UI.DefaultLanguage, ThreadsPerPage: cfg.Forum.ThreadsPerPage, PostsPerPage: cfg.Forum.PostsPerPage,
 		LoginPerMinute: cfg.Auth.LoginRatePerMinute, RegisterPerHour: cfg.Auth.RegisterRatePerHour,
 		MailWake: deliverer.Wake,
-		PM:       qa.NewPM(a.db, qa.DefaultAnsweringBody), PMAnswerWorkingDays: cfg.Forum.PMAnswerWorkingDays,
+		PM:       a.pm, PMAnswerWorkingDays: cfg.Forum.PMAnswerWorkingDays,
 	})
 	if err != nil {
 		return err

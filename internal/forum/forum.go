@@ -32,12 +32,18 @@ const (
 // Forum applies the thread and post rules on top of the store.
 type Forum struct {
 	db     *store.DB
-	pmDays int // answer deadline of PM questions, in working days
+	pmDays int              // answer deadline of PM questions, in working days
+	now    func() time.Time // the clock PM deadlines count from
 }
 
 // New returns the forum rules bound to a database. pmDays is the answer
 // deadline of questions to the programme management in working days.
-func New(db *store.DB, pmDays int) *Forum { return &Forum{db: db, pmDays: pmDays} }
+func New(db *store.DB, pmDays int) *Forum { return &Forum{db: db, pmDays: pmDays, now: time.Now} }
+
+// SetClock replaces the clock PM deadlines count from, like
+// store.DB.SetClock, so content dated in the past (the demo) gets the
+// deadline of the day it was asked.
+func (f *Forum) SetClock(now func() time.Time) { f.now = now }
 
 // ErrDuplicate means the question was closed as a duplicate and takes no answers.
 var ErrDuplicate = store.ErrDuplicate
@@ -83,7 +89,7 @@ func (f *Forum) CreateThread(ctx context.Context, u *store.User, fieldSlug, kind
 	nt := store.NewThread{TopicFieldID: d.Field.ID, AuthorID: u.ID, Kind: d.Kind, Title: d.Title,
 		Slug: Slugify(d.Title), Body: d.Body, BodyHTML: markup.Render(d.Body)}
 	if d.Kind == store.KindPM {
-		nt.PMDueAt = qa.DueDate(time.Now(), f.pmDays)
+		nt.PMDueAt = qa.DueDate(f.now(), f.pmDays)
 	}
 	tid, pid, err := f.db.CreateThread(ctx, nt)
 	if err != nil {
