@@ -113,7 +113,7 @@ func TestQAVoteFlowHTML(t *testing.T) {
 	wantStatus(t, w, http.StatusOK, "question page")
 	art := articleOf(t, w.Body.String(), e.a1)
 	wantBody(t, w, "vote controls", `action="`+path+`"`, `aria-pressed="false"`, "Hilfreich", "Nicht hilfreich",
-		`aria-label="Antwort von antwortet bewerten"`, `Bewertung (Stimmen „Hilfreich“ minus „Nicht hilfreich“):`)
+		`aria-label="Antwort von antwortet bewerten"`, `<span class="vote-label">Bewertung:</span>`)
 	if strings.Contains(art, "Stimme zurücknehmen") {
 		t.Error("withdraw button shown before any vote")
 	}
