@@ -8,6 +8,7 @@ import (
 
 	"kommunalforum/internal/auth"
 	"kommunalforum/internal/config"
+	"kommunalforum/internal/faq"
 	"kommunalforum/internal/forum"
 	"kommunalforum/internal/i18n"
 	"kommunalforum/internal/mail"
@@ -27,6 +28,7 @@ type app struct {
 	forum    *forum.Forum
 	qa       *qa.QA
 	pm       *qa.PM
+	faq      *faq.FAQ
 }
 
 // openApp opens the database (applying migrations), seeds the topic fields
@@ -59,7 +61,7 @@ func openApp(ctx context.Context, cfg config.Config) (*app, error) {
 		SessionLifetime: a.SessionLifetime, VerifyLifetime: a.VerifyTokenLifetime, ResetLifetime: a.ResetTokenLifetime,
 	})
 	return &app{cfg: cfg, db: db, cat: cat, composer: comp, accounts: acc, forum: forum.New(db, cfg.Forum.PMAnswerWorkingDays),
-		qa: qa.New(db), pm: qa.NewPM(db, qa.DefaultAnsweringBody)}, nil
+		qa: qa.New(db), pm: qa.NewPM(db, qa.DefaultAnsweringBody), faq: faq.New(db)}, nil
 }
 
 func (a *app) Close() error { return a.db.Close() }

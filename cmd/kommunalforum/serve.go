@@ -15,6 +15,7 @@ import (
 	"kommunalforum/assets"
 	"kommunalforum/internal/config"
 	"kommunalforum/internal/mail"
+	"kommunalforum/internal/moderation"
 	"kommunalforum/internal/seed"
 	"kommunalforum/internal/web"
 	"kommunalforum/templates"
@@ -61,13 +62,18 @@ func cmdServe(ctx context.Context, args []string, stderr io.Writer) error {
 		// Read from disk so template and style edits show on reload.
 		tmpl, ast = os.DirFS("templates"), os.DirFS("assets")
 	}
+	// The approval queue applies to what members post through pages and
+	// the API; the demo content above is written without it.
+	posting := a.forum.WithApprovalPosts(cfg.Forum.ApprovalPosts)
 	srv, err := web.New(web.Options{
-		DB: a.db, Accounts: a.accounts, Forum: a.forum, QA: a.qa, Catalog: a.cat, Templates: tmpl, Assets: ast, Log: log,
+		DB: a.db, Accounts: a.accounts, Forum: posting, QA: a.qa, Catalog: a.cat, Templates: tmpl, Assets: ast, Log: log,
 		BaseURL: cfg.BaseURL(), Dev: cfg.Server.Dev, TrustedProxies: cfg.Server.TrustedProxies,
 		DefaultLanguage: cfg.UI.DefaultLanguage, ThreadsPerPage: cfg.Forum.ThreadsPerPage, PostsPerPage: cfg.Forum.PostsPerPage,
 		LoginPerMinute: cfg.Auth.LoginRatePerMinute, RegisterPerHour: cfg.Auth.RegisterRatePerHour,
 		MailWake: deliverer.Wake,
 		PM:       a.pm, PMAnswerWorkingDays: cfg.Forum.PMAnswerWorkingDays,
+		FAQ:        a.faq,
+		Moderation: moderation.New(a.db, posting),
 	})
 	if err != nil {
 		return err

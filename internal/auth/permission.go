@@ -14,17 +14,37 @@ var ErrForbidden = errors.New("forbidden")
 // The permission rules. Every channel asks these functions; none decides on
 // its own. A nil user is an anonymous visitor.
 
-// CanWrite reports whether u may create threads and posts at all.
+// CanWrite reports whether u may write at all: create threads and posts,
+// edit, vote, flag, moderate. A suspended user reads but does not write.
 func CanWrite(u *store.User) bool {
-	return u != nil && u.Status == store.StatusActive
+	return u != nil && u.Status == store.StatusActive && !u.Suspended()
 }
 
-// CanModerate reports whether u moderates the topic field.
+// CanModerate reports whether u moderates the topic field: administrators
+// everywhere, moderators in the fields assigned to them.
 func CanModerate(u *store.User, fieldID int64) bool {
-	if u == nil || u.Status != store.StatusActive {
+	if !CanWrite(u) {
 		return false
 	}
 	return u.Role == store.RoleAdmin || (u.Role == store.RoleModerator && slices.Contains(u.ModFields, fieldID))
+}
+
+// ViewerOf is u as the store's read queries see a reader: what CanModerate
+// allows decides which hidden and pending content shows. Authors see their
+// own pending posts even while suspended.
+func ViewerOf(u *store.User) store.Viewer {
+	if u == nil {
+		return store.Viewer{}
+	}
+	v := store.Viewer{UserID: u.ID}
+	switch {
+	case !CanWrite(u):
+	case u.Role == store.RoleAdmin:
+		v.ModAll = true
+	case u.Role == store.RoleModerator:
+		v.ModFields = u.ModFields
+	}
+	return v
 }
 
 // CanAdmin reports whether u administers the forum (topic fields, users).
@@ -37,11 +57,11 @@ func CanCreateThread(u *store.User, f store.TopicField) bool {
 	return CanWrite(u) && !f.Archived()
 }
 
-// CanReply reports whether u may reply in the thread: locked threads and
-// questions closed as duplicates take replies from nobody, moderators
-// included (they unlock or reopen first).
+// CanReply reports whether u may reply in the thread: locked and hidden
+// threads and questions closed as duplicates take replies from nobody,
+// moderators included (they unlock, unhide or reopen first).
 func CanReply(u *store.User, t store.Thread) bool {
-	return CanWrite(u) && !t.Locked && t.DuplicateOf == 0
+	return CanWrite(u) && !t.Locked && t.DuplicateOf == 0 && !t.Hidden()
 }
 
 // CanEditPost reports whether u may edit the post: its author while the
@@ -65,9 +85,10 @@ func CanDeletePost(u *store.User, t store.Thread, p store.Post) bool {
 
 // CanSeeRevisions reports whether u may read a post's earlier versions:
 // everyone who can read the thread, since edits should be transparent; the
-// bodies of deleted posts stay with their author and moderators.
+// bodies of deleted, hidden and pending posts stay with their author and
+// moderators.
 func CanSeeRevisions(u *store.User, t store.Thread, p store.Post) bool {
-	if !p.Deleted() {
+	if !p.Deleted() && !p.Hidden() && !p.Pending {
 		return true
 	}
 	return u != nil && (u.ID == p.AuthorID || CanModerate(u, t.TopicFieldID))
@@ -81,10 +102,14 @@ func CanLock(u *store.User, t store.Thread) bool {
 // Questions and answers.
 
 // CanVote reports whether u may vote on the post: any active member, on
-// answers to questions only, never on their own posts.
+// published answers to questions only, never on their own posts.
 func CanVote(u *store.User, t store.Thread, p store.Post) bool {
-	return CanWrite(u) && t.IsQuestion() && !p.Deleted() && p.AuthorID != u.ID && p.Number != 1
+	return CanWrite(u) && t.IsQuestion() && published(p) && p.AuthorID != u.ID && p.Number != 1
 }
+
+// published reports whether readers see the post with its text: not
+// deleted, hidden or waiting for approval.
+func published(p store.Post) bool { return !p.Deleted() && !p.Hidden() && !p.Pending }
 
 // CanChooseAnswer reports whether u decides which answer solves the member
 // question t (accepting, changing or withdrawing it): its asker, or a
@@ -99,7 +124,7 @@ func CanChooseAnswer(u *store.User, t store.Thread) bool {
 // CanAccept reports whether u may accept p as the answer to t: CanChooseAnswer,
 // and p is a visible answer of t (not the question itself).
 func CanAccept(u *store.User, t store.Thread, p store.Post) bool {
-	return CanChooseAnswer(u, t) && !p.Deleted() && p.Number != 1 && p.ThreadID == t.ID
+	return CanChooseAnswer(u, t) && published(p) && p.Number != 1 && p.ThreadID == t.ID
 }
 
 // CanCloseDuplicate reports whether u may close the question t as a
@@ -121,11 +146,44 @@ func CanSeePMQueue(u *store.User) bool { return IsPM(u) }
 // CanMarkOfficial reports whether u may mark p an official answer to the PM
 // question t: pm users, on answers (not the question itself).
 func CanMarkOfficial(u *store.User, t store.Thread, p store.Post) bool {
-	return IsPM(u) && t.Kind == store.KindPM && !p.Deleted() && p.Number != 1 && p.ThreadID == t.ID
+	return CanWrite(u) && IsPM(u) && t.Kind == store.KindPM && published(p) && p.Number != 1 && p.ThreadID == t.ID
 }
 
 // CanAssign reports whether u may assign the PM question t or change its
 // processing state: pm users.
 func CanAssign(u *store.User, t store.Thread) bool {
-	return IsPM(u) && t.Kind == store.KindPM
+	return CanWrite(u) && IsPM(u) && t.Kind == store.KindPM
+}
+
+// Moderation.
+
+// CanReview reports whether u has a review queue and a moderation log:
+// administrators, and moderators with at least one field.
+func CanReview(u *store.User) bool {
+	return CanWrite(u) && (u.Role == store.RoleAdmin || (u.Role == store.RoleModerator && len(u.ModFields) > 0))
+}
+
+// CanFlag reports whether u may flag the post: any member who may write,
+// on published posts of others.
+func CanFlag(u *store.User, t store.Thread, p store.Post) bool {
+	return CanWrite(u) && published(p) && !t.Hidden() && p.AuthorID != u.ID
+}
+
+// CanMove reports whether u may move the thread into the field: moderators
+// of both fields.
+func CanMove(u *store.User, t store.Thread, to store.TopicField) bool {
+	return CanModerate(u, t.TopicFieldID) && CanModerate(u, to.ID)
+}
+
+// CanSuspend reports whether u may suspend the target or lift its
+// suspension: administrators anyone but administrators, moderators (with a
+// field) members only; nobody themselves.
+func CanSuspend(u *store.User, target store.User) bool {
+	if !CanReview(u) || target.ID == u.ID {
+		return false
+	}
+	if u.Role == store.RoleAdmin {
+		return target.Role != store.RoleAdmin
+	}
+	return target.Role == store.RoleMember
 }

@@ -112,6 +112,9 @@ type Forum struct {
 	// PMAnswerWorkingDays is the answer deadline of questions to the
 	// programme management, in working days (Mon–Fri, Europe/Berlin).
 	PMAnswerWorkingDays int `yaml:"pm_answer_working_days"`
+	// ApprovalPosts is how many of a new member's first posts wait for a
+	// moderator's approval before readers see them; 0 disables the queue.
+	ApprovalPosts int `yaml:"approval_posts"`
 }
 
 // UI configures the user interface. DefaultLanguage is "de" or "en".
@@ -154,7 +157,7 @@ func Default() Config {
 			RegisterRatePerHour: 20,
 			MinPasswordLength:   10,
 		},
-		Forum: Forum{ThreadsPerPage: 25, PostsPerPage: 20, PMAnswerWorkingDays: 10},
+		Forum: Forum{ThreadsPerPage: 25, PostsPerPage: 20, PMAnswerWorkingDays: 10, ApprovalPosts: 2},
 		UI:    UI{DefaultLanguage: "de"},
 	}
 }
@@ -337,6 +340,9 @@ func (c Config) Validate() error {
 	positive("forum.threads_per_page", c.Forum.ThreadsPerPage)
 	positive("forum.posts_per_page", c.Forum.PostsPerPage)
 	positive("forum.pm_answer_working_days", c.Forum.PMAnswerWorkingDays)
+	if c.Forum.ApprovalPosts < 0 {
+		bad("forum.approval_posts", "%d must not be negative (0 disables the approval queue)", c.Forum.ApprovalPosts)
+	}
 
 	oneOf("ui.default_language", c.UI.DefaultLanguage, languages)
 

@@ -34,6 +34,9 @@ type Forum struct {
 	db     *store.DB
 	pmDays int              // answer deadline of PM questions, in working days
 	now    func() time.Time // the clock PM deadlines count from
+	// approvalPosts is how many of a member's posts go through the
+	// approval queue (0: none); see WithApprovalPosts.
+	approvalPosts int
 }
 
 // New returns the forum rules bound to a database. pmDays is the answer
@@ -44,6 +47,31 @@ func New(db *store.DB, pmDays int) *Forum { return &Forum{db: db, pmDays: pmDays
 // store.DB.SetClock, so content dated in the past (the demo) gets the
 // deadline of the day it was asked.
 func (f *Forum) SetClock(now func() time.Time) { f.now = now }
+
+// WithApprovalPosts returns a copy of the rules under which a member's
+// first n posts (opening posts and replies) wait in the approval queue
+// until a moderator of the field approves them; 0 disables the queue.
+// Moderators, pm users and administrators never wait. Questions to the
+// programme management skip the queue: their answer deadline runs from
+// the moment they are asked.
+func (f *Forum) WithApprovalPosts(n int) *Forum {
+	g := *f
+	g.approvalPosts = n
+	return &g
+}
+
+// needsApproval reports whether u's next post waits in the approval queue:
+// u is a member with fewer than approvalPosts approved posts.
+func (f *Forum) needsApproval(ctx context.Context, u *store.User) (bool, error) {
+	if f.approvalPosts <= 0 || u.Role != store.RoleMember {
+		return false, nil
+	}
+	n, err := f.db.ApprovedPostCount(ctx, u.ID)
+	if err != nil {
+		return false, fmt.Errorf("approved posts of user %d: %w", u.ID, err)
+	}
+	return n < f.approvalPosts, nil
+}
 
 // ErrDuplicate means the question was closed as a duplicate and takes no answers.
 var ErrDuplicate = store.ErrDuplicate
@@ -80,7 +108,8 @@ func (f *Forum) CheckThread(ctx context.Context, u *store.User, fieldSlug, kind,
 }
 
 // CreateThread opens a thread of the given kind in the topic field with the
-// given slug; a question to the programme management gets its deadline.
+// given slug; a question to the programme management gets its deadline. A
+// new member's thread waits for approval (Thread.Pending).
 func (f *Forum) CreateThread(ctx context.Context, u *store.User, fieldSlug, kind, title, body string) (store.Thread, int64, error) {
 	d, err := f.CheckThread(ctx, u, fieldSlug, kind, title, body)
 	if err != nil {
@@ -90,18 +119,20 @@ func (f *Forum) CreateThread(ctx context.Context, u *store.User, fieldSlug, kind
 		Slug: Slugify(d.Title), Body: d.Body, BodyHTML: markup.Render(d.Body)}
 	if d.Kind == store.KindPM {
 		nt.PMDueAt = qa.DueDate(f.now(), f.pmDays)
+	} else if nt.Pending, err = f.needsApproval(ctx, u); err != nil {
+		return store.Thread{}, 0, err
 	}
 	tid, pid, err := f.db.CreateThread(ctx, nt)
 	if err != nil {
 		return store.Thread{}, 0, err
 	}
-	t, err := f.db.ThreadByID(ctx, tid)
+	t, err := f.db.ThreadFor(ctx, auth.ViewerOf(u), tid)
 	return t, pid, err
 }
 
-// Reply appends a post to a thread.
+// Reply appends a post to a thread; a new member's reply waits for approval.
 func (f *Forum) Reply(ctx context.Context, u *store.User, threadID int64, body string) (int64, error) {
-	t, err := f.db.ThreadByID(ctx, threadID)
+	t, err := f.db.ThreadFor(ctx, auth.ViewerOf(u), threadID)
 	if err != nil {
 		return 0, err
 	}
@@ -114,19 +145,26 @@ func (f *Forum) Reply(ctx context.Context, u *store.User, threadID int64, body s
 	if t.DuplicateOf != 0 {
 		return 0, ErrDuplicate
 	}
+	if t.Hidden() {
+		return 0, auth.ErrForbidden
+	}
 	var c input.Checker
 	body = c.Multiline("body", body, true, MinBody, MaxBody)
 	if err := c.Err(); err != nil {
 		return 0, err
 	}
+	pending, err := f.needsApproval(ctx, u)
+	if err != nil {
+		return 0, err
+	}
 	// The store re-checks the lock inside its transaction, so a thread locked
 	// a moment ago still refuses the reply.
-	return f.db.CreatePost(ctx, t.ID, u.ID, body, markup.Render(body))
+	return f.db.AddPost(ctx, store.NewPost{ThreadID: t.ID, AuthorID: u.ID, Body: body, BodyHTML: markup.Render(body), Pending: pending})
 }
 
 // EditPost replaces a post's body; the previous version becomes a revision.
 func (f *Forum) EditPost(ctx context.Context, u *store.User, postID int64, body string) (store.Post, error) {
-	p, t, err := f.postInThread(ctx, postID)
+	p, t, err := f.postInThread(ctx, u, postID)
 	if err != nil {
 		return store.Post{}, err
 	}
@@ -150,12 +188,12 @@ func (f *Forum) EditPost(ctx context.Context, u *store.User, postID int64, body 
 	if err := f.db.EditPost(ctx, p.ID, u.ID, body, markup.Render(body)); err != nil {
 		return store.Post{}, err
 	}
-	return f.db.PostByID(ctx, p.ID)
+	return f.db.PostFor(ctx, auth.ViewerOf(u), p.ID)
 }
 
 // DeletePost soft-deletes a post.
 func (f *Forum) DeletePost(ctx context.Context, u *store.User, postID int64) (store.Post, error) {
-	p, t, err := f.postInThread(ctx, postID)
+	p, t, err := f.postInThread(ctx, u, postID)
 	if err != nil {
 		return store.Post{}, err
 	}
@@ -171,25 +209,31 @@ func (f *Forum) DeletePost(ctx context.Context, u *store.User, postID int64) (st
 	return p, f.db.DeletePost(ctx, p.ID, u.ID)
 }
 
-// SetLocked locks or unlocks a thread (moderators of its field).
-func (f *Forum) SetLocked(ctx context.Context, u *store.User, threadID int64, locked bool) error {
-	t, err := f.db.ThreadByID(ctx, threadID)
+// SetLocked locks or unlocks a thread (moderators of its field); the
+// reason (may be empty) goes into the audit log.
+func (f *Forum) SetLocked(ctx context.Context, u *store.User, threadID int64, locked bool, reason string) error {
+	t, err := f.db.ThreadFor(ctx, auth.ViewerOf(u), threadID)
 	if err != nil {
 		return err
 	}
 	if !auth.CanLock(u, t) {
 		return auth.ErrForbidden
 	}
-	return f.db.SetThreadLocked(ctx, u.ID, t.ID, locked)
+	action := store.ThreadUnlock
+	if locked {
+		action = store.ThreadLock
+	}
+	return f.db.ModerateThread(ctx, u.ID, t.ID, action, reason)
 }
 
-// postInThread loads a post and its (not deleted) thread.
-func (f *Forum) postInThread(ctx context.Context, postID int64) (store.Post, store.Thread, error) {
-	p, err := f.db.PostByID(ctx, postID)
+// postInThread loads a post and its (not deleted) thread as u sees them.
+func (f *Forum) postInThread(ctx context.Context, u *store.User, postID int64) (store.Post, store.Thread, error) {
+	v := auth.ViewerOf(u)
+	p, err := f.db.PostFor(ctx, v, postID)
 	if err != nil {
 		return store.Post{}, store.Thread{}, err
 	}
-	t, err := f.db.ThreadByID(ctx, p.ThreadID)
+	t, err := f.db.ThreadFor(ctx, v, p.ThreadID)
 	if err != nil {
 		return store.Post{}, store.Thread{}, fmt.Errorf("thread of post %d: %w", postID, err)
 	}

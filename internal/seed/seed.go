@@ -383,7 +383,7 @@ func (s *seeder) finish(ctx context.Context, p *progress) error {
 		}
 	}
 	if t.lockedBy != "" {
-		if err := s.f.SetLocked(ctx, s.user(t.lockedBy), p.id, true); err != nil {
+		if err := s.f.SetLocked(ctx, s.user(t.lockedBy), p.id, true, ""); err != nil {
 			return fmt.Errorf("lock demo thread %q: %w", t.title, err)
 		}
 		if err := s.advance(ctx); err != nil {

@@ -256,7 +256,7 @@ type PMFilter struct {
 // unanswered first, then by deadline, so overdue questions lead.
 func (db *DB) PMQueue(ctx context.Context, f PMFilter, now time.Time, limit, offset int) ([]Thread, int, error) {
 	// Each filter adds a fixed clause; only values go through ?.
-	conds := []string{"t.kind = 'pm_question'", "t.deleted_at IS NULL"}
+	conds := []string{"t.kind = 'pm_question'", listed}
 	var args []any
 	if f.Status != "" {
 		if !slices.Contains(PMStates, f.Status) {
@@ -286,10 +286,10 @@ func (db *DB) PMQueue(ctx context.Context, f PMFilter, now time.Time, limit, off
 // the public list of the PM area.
 func (db *DB) PMQuestions(ctx context.Context, limit, offset int) ([]Thread, int, error) {
 	var total int
-	if err := db.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM threads WHERE kind = 'pm_question' AND deleted_at IS NULL`).Scan(&total); err != nil {
+	if err := db.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM threads t WHERE t.kind = 'pm_question' AND `+listed).Scan(&total); err != nil {
 		return nil, 0, err
 	}
-	ts, err := db.queryThreads(ctx, "SELECT "+threadCols+threadFrom+` WHERE t.kind = 'pm_question' AND t.deleted_at IS NULL
+	ts, err := db.queryThreads(ctx, "SELECT "+threadCols+threadFrom+` WHERE t.kind = 'pm_question' AND `+listed+`
 		ORDER BY t.created_at DESC, t.id DESC LIMIT ? OFFSET ?`, limit, offset)
 	return ts, total, err
 }
@@ -324,8 +324,8 @@ func (db *DB) PMStats(ctx context.Context) ([]PMFieldStats, error) {
 	if err != nil {
 		return nil, err
 	}
-	rows, err := db.read.QueryContext(ctx, `SELECT topic_field_id, pm_status, created_at, pm_answered_at
-		FROM threads WHERE kind = 'pm_question' AND deleted_at IS NULL`)
+	rows, err := db.read.QueryContext(ctx, `SELECT t.topic_field_id, t.pm_status, t.created_at, t.pm_answered_at
+		FROM threads t WHERE t.kind = 'pm_question' AND `+listed)
 	if err != nil {
 		return nil, err
 	}

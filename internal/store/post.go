@@ -28,7 +28,17 @@ type Post struct {
 	OfficialVersion int       // > 0: an official answer in this version
 	OfficialAt      time.Time // "Stand" of the current official version
 	OfficialBody    string    // the answering body, e.g. "OZG-Programmmanagement"
+
+	HiddenAt     time.Time // hidden by the moderation; readers see a placeholder
+	HiddenReason string
+	Pending      bool // waits for approval: only its author and the field's moderators see it
+	// Withheld means the store blanked Body, BodyHTML and HiddenReason
+	// because the viewer may not read this hidden post.
+	Withheld bool
 }
+
+// Hidden reports whether the moderation hid the post.
+func (p Post) Hidden() bool { return !p.HiddenAt.IsZero() }
 
 // Official reports whether the post is an official answer of the programme management.
 func (p Post) Official() bool { return p.OfficialVersion > 0 }
@@ -40,70 +50,124 @@ func (p Post) Deleted() bool { return !p.DeletedAt.IsZero() }
 func (p Post) Edited() bool { return !p.EditedAt.IsZero() }
 
 const postCols = `p.id, p.thread_id, p.author_id, u.display_name, u.org_name, u.org_type, u.role,
-	p.body, p.body_html, p.created_at, p.edited_at, p.deleted_at, p.score, p.official_version, p.official_at, p.official_body`
+	p.body, p.body_html, p.created_at, p.edited_at, p.deleted_at, p.score, p.official_version, p.official_at, p.official_body,
+	p.hidden_at, p.hidden_reason, NOT p.approved`
 
 func scanPost(row interface{ Scan(...any) error }) (Post, error) {
 	var p Post
 	var created int64
-	var edited, deleted, officialAt sql.NullInt64
+	var edited, deleted, officialAt, hidden sql.NullInt64
 	err := row.Scan(&p.ID, &p.ThreadID, &p.AuthorID, &p.AuthorName, &p.AuthorOrg, &p.OrgType, &p.AuthorRole,
-		&p.Body, &p.BodyHTML, &created, &edited, &deleted, &p.Score, &p.OfficialVersion, &officialAt, &p.OfficialBody)
+		&p.Body, &p.BodyHTML, &created, &edited, &deleted, &p.Score, &p.OfficialVersion, &officialAt, &p.OfficialBody,
+		&hidden, &p.HiddenReason, &p.Pending)
 	if err != nil {
 		return Post{}, mapErr(err)
 	}
 	p.CreatedAt, p.EditedAt, p.DeletedAt = fromMS(created), fromNullMS(edited), fromNullMS(deleted)
-	p.OfficialAt = fromNullMS(officialAt)
+	p.OfficialAt, p.HiddenAt = fromNullMS(officialAt), fromNullMS(hidden)
 	return p, nil
 }
 
-// Posts returns a page of a thread's posts in order, deleted ones included,
-// and the total number of posts.
+// Posts returns a page of a thread's posts in order as every reader sees
+// them, and their total number: deleted posts keep their place, hidden ones
+// come without their text, and posts waiting for approval are left out.
 func (db *DB) Posts(ctx context.Context, threadID int64, limit, offset int) ([]Post, int, error) {
-	var total int
-	if err := db.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM posts WHERE thread_id = ?`, threadID).Scan(&total); err != nil {
+	return db.PostsFor(ctx, Viewer{}, threadID, limit, offset)
+}
+
+// PostsFor is Posts as v sees them: the field's moderators get every post
+// with its text, an author also their own posts waiting for approval and
+// the text of their hidden ones. Post.Number stays the position among all
+// the thread's posts, so "Beitrag 3" is the same post for everyone.
+func (db *DB) PostsFor(ctx context.Context, v Viewer, threadID int64, limit, offset int) ([]Post, int, error) {
+	mod, err := db.moderatesThread(ctx, v, threadID)
+	if err != nil {
 		return nil, 0, err
 	}
-	rows, err := db.read.QueryContext(ctx, "SELECT "+postCols+` FROM posts p JOIN users u ON u.id = p.author_id
-		WHERE p.thread_id = ? ORDER BY p.id LIMIT ? OFFSET ?`, threadID, limit, offset)
+	cond, args := v.postCond(mod)
+	var total int
+	if err := db.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM posts p WHERE p.thread_id = ? AND `+cond,
+		append([]any{threadID}, args...)...).Scan(&total); err != nil {
+		return nil, 0, err
+	}
+	// The inner query numbers all the thread's posts before the viewer's
+	// condition leaves some out.
+	rows, err := db.read.QueryContext(ctx, "SELECT "+postCols+`, p.n
+		FROM (SELECT *, ROW_NUMBER() OVER (ORDER BY id) AS n FROM posts WHERE thread_id = ?) p JOIN users u ON u.id = p.author_id
+		WHERE `+cond+` ORDER BY p.id LIMIT ? OFFSET ?`, append(append([]any{threadID}, args...), limit, offset)...)
 	if err != nil {
 		return nil, 0, err
 	}
 	defer rows.Close()
 	var ps []Post
 	for rows.Next() {
-		p, err := scanPost(rows)
+		var n int
+		p, err := scanPost(scanWith{rows, []any{&n}})
 		if err != nil {
 			return nil, 0, err
 		}
-		p.Number = offset + len(ps) + 1
+		p.Number = n
+		v.withhold(&p, mod)
 		ps = append(ps, p)
 	}
 	return ps, total, rows.Err()
 }
 
-// PostByID returns a post of a thread that is not deleted; the post itself may be.
+// PostByID returns a post of a thread that is not deleted (the post itself
+// may be) as every reader sees it: a post waiting for approval or in a
+// hidden thread is ErrNotFound, a hidden post comes without its text.
 func (db *DB) PostByID(ctx context.Context, id int64) (Post, error) {
+	return db.PostFor(ctx, Viewer{}, id)
+}
+
+// PostFor is PostByID as v sees it (see PostsFor).
+func (db *DB) PostFor(ctx context.Context, v Viewer, id int64) (Post, error) {
 	p, err := scanPost(db.read.QueryRowContext(ctx, "SELECT "+postCols+` FROM posts p JOIN users u ON u.id = p.author_id
 		JOIN threads t ON t.id = p.thread_id WHERE p.id = ? AND t.deleted_at IS NULL`, id))
 	if err != nil {
 		return Post{}, err
 	}
+	t, err := db.ThreadFor(ctx, v, p.ThreadID)
+	if err != nil {
+		return Post{}, err
+	}
+	mod := v.Moderates(t.TopicFieldID)
+	if p.Pending && !mod && !v.wrote(p) {
+		return Post{}, ErrNotFound
+	}
+	v.withhold(&p, mod)
 	err = db.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM posts WHERE thread_id = ? AND id <= ?`, p.ThreadID, p.ID).Scan(&p.Number)
 	return p, err
 }
 
-// CreatePost appends a reply unless the thread is locked (ErrLocked),
-// closed as a duplicate (ErrDuplicate) or gone (ErrNotFound); the checks and
-// the insert share one transaction. An answer to a question also records an
-// answer.created event.
+// NewPost is the input of AddPost.
+type NewPost struct {
+	ThreadID, AuthorID int64
+	Body, BodyHTML     string
+	// Pending puts the post into the approval queue: readers see it, and
+	// the thread's counters count it, once a moderator approves it.
+	Pending bool
+}
+
+// CreatePost appends a published reply: AddPost without the approval queue.
 func (db *DB) CreatePost(ctx context.Context, threadID, authorID int64, body, bodyHTML string) (int64, error) {
+	return db.AddPost(ctx, NewPost{ThreadID: threadID, AuthorID: authorID, Body: body, BodyHTML: bodyHTML})
+}
+
+// AddPost appends a reply unless the thread is locked (ErrLocked),
+// closed as a duplicate (ErrDuplicate) or gone or hidden (ErrNotFound); the
+// checks and the insert share one transaction. A published answer to a
+// question also records an answer.created event (a pending one when it is
+// approved).
+func (db *DB) AddPost(ctx context.Context, np NewPost) (int64, error) {
 	now := db.now()
+	threadID, authorID, body, bodyHTML := np.ThreadID, np.AuthorID, np.Body, np.BodyHTML
 	var id int64
 	err := db.inTx(ctx, func(tx *sql.Tx) error {
 		var locked, duplicate bool
 		var kind string
-		err := tx.QueryRowContext(ctx, `SELECT locked, duplicate_of IS NOT NULL, kind FROM threads WHERE id = ? AND deleted_at IS NULL`,
-			threadID).Scan(&locked, &duplicate, &kind)
+		err := tx.QueryRowContext(ctx, `SELECT locked, duplicate_of IS NOT NULL, kind FROM threads
+			WHERE id = ? AND deleted_at IS NULL AND hidden_at IS NULL`, threadID).Scan(&locked, &duplicate, &kind)
 		if err != nil {
 			return err
 		}
@@ -113,12 +177,15 @@ func (db *DB) CreatePost(ctx context.Context, threadID, authorID int64, body, bo
 		if duplicate {
 			return ErrDuplicate
 		}
-		res, err := tx.ExecContext(ctx, `INSERT INTO posts (thread_id, author_id, body, body_html, created_at) VALUES (?,?,?,?,?)`,
-			threadID, authorID, body, bodyHTML, ms(now))
+		res, err := tx.ExecContext(ctx, `INSERT INTO posts (thread_id, author_id, body, body_html, created_at, approved) VALUES (?,?,?,?,?,?)`,
+			threadID, authorID, body, bodyHTML, ms(now), !np.Pending)
 		if err != nil {
 			return err
 		}
 		id, _ = res.LastInsertId()
+		if np.Pending {
+			return nil
+		}
 		if _, err := tx.ExecContext(ctx, `UPDATE threads SET post_count = post_count + 1, last_post_at = ? WHERE id = ?`, ms(now), threadID); err != nil {
 			return err
 		}
@@ -135,7 +202,8 @@ func (db *DB) CreatePost(ctx context.Context, threadID, authorID int64, body, bo
 
 // EditPost replaces a post's body, keeping the previous body as a revision.
 // Editing an official answer also makes the new body its next official
-// version (with a new "Stand" and an answer.official event).
+// version (with a new "Stand" and an answer.official event) and sends the
+// FAQ entries promoted from it to review (see faqSourceChanged).
 func (db *DB) EditPost(ctx context.Context, postID, editorID int64, body, bodyHTML string) error {
 	at := db.now()
 	now := ms(at)
@@ -152,7 +220,10 @@ func (db *DB) EditPost(ctx context.Context, postID, editorID int64, body, bodyHT
 		if _, err := tx.ExecContext(ctx, `UPDATE posts SET body = ?, body_html = ?, edited_at = ? WHERE id = ?`, body, bodyHTML, now, postID); err != nil {
 			return err
 		}
-		return newOfficialVersion(ctx, tx, at, postID, editorID, body, bodyHTML)
+		if err := newOfficialVersion(ctx, tx, at, postID, editorID, body, bodyHTML); err != nil {
+			return err
+		}
+		return faqSourceChanged(ctx, tx, at, postID, editorID)
 	})
 	if err != nil {
 		return fmt.Errorf("edit post %d: %w", postID, err)
@@ -173,10 +244,8 @@ func (db *DB) DeletePost(ctx context.Context, postID, actorID int64) error {
 		if _, err := tx.ExecContext(ctx, `UPDATE posts SET deleted_at = ? WHERE id = ?`, ms(now), postID); err != nil {
 			return err
 		}
-		// last_post_at falls back to the thread's creation when no visible post is left.
-		if _, err := tx.ExecContext(ctx, `UPDATE threads SET post_count = post_count - 1,
-			last_post_at = COALESCE((SELECT MAX(created_at) FROM posts WHERE thread_id = ?1 AND deleted_at IS NULL), created_at)
-			WHERE id = ?1`, threadID); err != nil {
+		// Recounted rather than decremented: the post may have been hidden or pending.
+		if err := recountThread(ctx, tx, threadID); err != nil {
 			return err
 		}
 		if actorID != authorID {

@@ -224,9 +224,10 @@ type ThreadFilter struct {
 	Filter   string // FilterAll ("" too), FilterQuestions, FilterUnanswered, FilterSolved, FilterDiscussions
 }
 
-// ThreadsFiltered lists not deleted threads matching f, newest activity
-// first, with the total count. Threads of archived fields are left out
-// unless f names a field or an author.
+// ThreadsFiltered lists the threads matching f that readers see (not
+// deleted, hidden or waiting for approval), newest activity first, with the
+// total count; a field's list puts its pinned threads first. Threads of
+// archived fields are left out unless f names a field or an author.
 func (db *DB) ThreadsFiltered(ctx context.Context, f ThreadFilter, limit, offset int) ([]Thread, int, error) {
 	if f.Filter == "" {
 		f.Filter = FilterAll
@@ -235,7 +236,7 @@ func (db *DB) ThreadsFiltered(ctx context.Context, f ThreadFilter, limit, offset
 	if !ok {
 		return nil, 0, fmt.Errorf("threads: unknown filter %q", f.Filter)
 	}
-	where := " WHERE t.deleted_at IS NULL AND " + cond
+	where := " WHERE " + listed + " AND " + cond
 	var args []any
 	if f.FieldID != 0 {
 		where += " AND t.topic_field_id = ?"
@@ -254,8 +255,11 @@ func (db *DB) ThreadsFiltered(ctx context.Context, f ThreadFilter, limit, offset
 	if err != nil {
 		return nil, 0, fmt.Errorf("count threads: %w", err)
 	}
-	ts, err := db.queryThreads(ctx, "SELECT "+threadCols+threadFrom+where+` ORDER BY t.last_post_at DESC, t.id DESC LIMIT ? OFFSET ?`,
-		append(args, limit, offset)...)
+	order := ` ORDER BY t.last_post_at DESC, t.id DESC`
+	if f.FieldID != 0 {
+		order = ` ORDER BY t.pinned DESC, t.last_post_at DESC, t.id DESC`
+	}
+	ts, err := db.queryThreads(ctx, "SELECT "+threadCols+threadFrom+where+order+` LIMIT ? OFFSET ?`, append(args, limit, offset)...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("list threads: %w", err)
 	}
@@ -264,24 +268,37 @@ func (db *DB) ThreadsFiltered(ctx context.Context, f ThreadFilter, limit, offset
 
 // questionOrder sorts a question's posts for reading: the question itself,
 // then the accepted answer, then the other answers by score (ties: oldest
-// first), deleted answers last.
+// first), deleted and hidden answers last.
 const questionOrder = `p.id = (SELECT MIN(id) FROM posts WHERE thread_id = p.thread_id) DESC,
 	(p.id = COALESCE(t.accepted_post_id, 0) AND p.deleted_at IS NULL) DESC,
-	p.deleted_at IS NOT NULL, p.score DESC, p.id`
+	(p.deleted_at IS NOT NULL OR p.hidden_at IS NOT NULL), p.score DESC, p.id`
 
 // QuestionPosts is Posts for questions: one page of the thread's posts in
-// questionOrder. Post.Number stays the chronological position, so "Beitrag 3"
-// names the same post whatever the votes do.
+// questionOrder, as every reader sees them. Post.Number stays the
+// chronological position, so "Beitrag 3" names the same post whatever the
+// votes do.
 func (db *DB) QuestionPosts(ctx context.Context, threadID int64, limit, offset int) ([]Post, int, error) {
-	var total int
-	if err := db.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM posts WHERE thread_id = ?`, threadID).Scan(&total); err != nil {
+	return db.QuestionPostsFor(ctx, Viewer{}, threadID, limit, offset)
+}
+
+// QuestionPostsFor is QuestionPosts as v sees them (see PostsFor).
+func (db *DB) QuestionPostsFor(ctx context.Context, v Viewer, threadID int64, limit, offset int) ([]Post, int, error) {
+	mod, err := db.moderatesThread(ctx, v, threadID)
+	if err != nil {
 		return nil, 0, err
 	}
-	// The window function numbers all the thread's posts before ORDER BY
-	// and LIMIT pick the page.
-	rows, err := db.read.QueryContext(ctx, "SELECT "+postCols+`, ROW_NUMBER() OVER (ORDER BY p.id)
-		FROM posts p JOIN users u ON u.id = p.author_id JOIN threads t ON t.id = p.thread_id
-		WHERE p.thread_id = ? ORDER BY `+questionOrder+` LIMIT ? OFFSET ?`, threadID, limit, offset)
+	cond, args := v.postCond(mod)
+	var total int
+	if err := db.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM posts p WHERE p.thread_id = ? AND `+cond,
+		append([]any{threadID}, args...)...).Scan(&total); err != nil {
+		return nil, 0, err
+	}
+	// The inner query numbers all the thread's posts before the viewer's
+	// condition, ORDER BY and LIMIT pick the page.
+	rows, err := db.read.QueryContext(ctx, "SELECT "+postCols+`, p.n
+		FROM (SELECT *, ROW_NUMBER() OVER (ORDER BY id) AS n FROM posts WHERE thread_id = ?) p
+		JOIN users u ON u.id = p.author_id JOIN threads t ON t.id = p.thread_id
+		WHERE `+cond+` ORDER BY `+questionOrder+` LIMIT ? OFFSET ?`, append(append([]any{threadID}, args...), limit, offset)...)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -294,6 +311,7 @@ func (db *DB) QuestionPosts(ctx context.Context, threadID int64, limit, offset i
 			return nil, 0, err
 		}
 		p.Number = n
+		v.withhold(&p, mod)
 		ps = append(ps, p)
 	}
 	return ps, total, rows.Err()
@@ -309,16 +327,16 @@ func (db *DB) QuestionPostPosition(ctx context.Context, threadID, postID int64) 
 }
 
 // UserQAStats counts a user's questions, answers (posts after the opening
-// post of a question) and answers accepted as the solution; deleted ones
-// do not count.
+// post of a question) and answers accepted as the solution, as readers see
+// them: deleted, hidden and pending ones do not count.
 func (db *DB) UserQAStats(ctx context.Context, userID int64) (questions, answers, accepted int, err error) {
 	err = db.read.QueryRowContext(ctx, `SELECT
-		(SELECT COUNT(*) FROM threads t WHERE t.author_id = ?1 AND t.deleted_at IS NULL AND t.kind IN ('question', 'pm_question')),
-		(SELECT COUNT(*) FROM posts p JOIN threads t ON t.id = p.thread_id WHERE p.author_id = ?1 AND p.deleted_at IS NULL
-			AND t.deleted_at IS NULL AND t.kind IN ('question', 'pm_question')
+		(SELECT COUNT(*) FROM threads t WHERE t.author_id = ?1 AND `+listed+` AND t.kind IN ('question', 'pm_question')),
+		(SELECT COUNT(*) FROM posts p JOIN threads t ON t.id = p.thread_id WHERE p.author_id = ?1 AND `+shown+`
+			AND `+listed+` AND t.kind IN ('question', 'pm_question')
 			AND p.id > (SELECT MIN(id) FROM posts WHERE thread_id = p.thread_id)),
 		(SELECT COUNT(*) FROM threads t JOIN posts p ON p.id = t.accepted_post_id WHERE p.author_id = ?1
-			AND p.deleted_at IS NULL AND t.deleted_at IS NULL)`, userID).Scan(&questions, &answers, &accepted)
+			AND `+shown+` AND `+listed+`)`, userID).Scan(&questions, &answers, &accepted)
 	if err != nil {
 		return 0, 0, 0, fmt.Errorf("q&a stats of user %d: %w", userID, err)
 	}
@@ -343,12 +361,13 @@ func (a Answer) URL() string { return fmt.Sprintf("/beitrag/%d", a.PostID) }
 // ThreadURL is the address of the question answered.
 func (a Answer) ThreadURL() string { return fmt.Sprintf("/t/%d-%s", a.ThreadID, a.ThreadSlug) }
 
-// AnswersByAuthor lists a user's visible answers to questions, newest first.
+// AnswersByAuthor lists a user's answers to questions as readers see them
+// (not deleted, hidden or pending), newest first.
 func (db *DB) AnswersByAuthor(ctx context.Context, userID int64, limit int) ([]Answer, error) {
 	rows, err := db.read.QueryContext(ctx, `SELECT p.id, t.id, t.title, t.slug, t.kind, p.score,
 		p.id = COALESCE(t.accepted_post_id, 0), p.created_at
 		FROM posts p JOIN threads t ON t.id = p.thread_id
-		WHERE p.author_id = ? AND p.deleted_at IS NULL AND t.deleted_at IS NULL AND t.kind IN ('question', 'pm_question')
+		WHERE p.author_id = ? AND `+shown+` AND `+listed+` AND t.kind IN ('question', 'pm_question')
 			AND p.id > (SELECT MIN(id) FROM posts WHERE thread_id = p.thread_id)
 		ORDER BY p.id DESC LIMIT ?`, userID, limit)
 	if err != nil {

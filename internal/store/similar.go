@@ -166,7 +166,7 @@ func (db *DB) SimilarQuestions(ctx context.Context, title string, limit int) ([]
 	// evaluates the LIKEs once per title.
 	q := "SELECT " + threadCols + threadFrom + ` JOIN (
 			SELECT c.id, ` + strings.Join(score, " + ") + ` AS score FROM threads c
-			WHERE c.kind IN ('` + KindQuestion + `', '` + KindPM + `') AND c.deleted_at IS NULL
+			WHERE c.kind IN ('` + KindQuestion + `', '` + KindPM + `') AND c.deleted_at IS NULL AND c.hidden_at IS NULL AND c.approved = 1
 				AND c.topic_field_id NOT IN (SELECT id FROM topic_fields WHERE archived_at IS NOT NULL)
 			ORDER BY score DESC, c.last_post_at DESC, c.id DESC LIMIT ?) s ON s.id = t.id
 		WHERE s.score >= ? ORDER BY s.score DESC, t.last_post_at DESC, t.id DESC`

@@ -62,7 +62,15 @@ type Thread struct {
 	PMAssigneeName string
 	PMDueAt        time.Time // answer deadline of a PM question
 	PMAnsweredAt   time.Time // first official answer
+
+	Pinned       bool      // leads its field's list
+	HiddenAt     time.Time // hidden by the moderation: only the field's moderators see it
+	HiddenReason string
+	Pending      bool // the opening post waits for approval: only its author and the field's moderators see it
 }
+
+// Hidden reports whether the moderation hid the thread.
+func (t Thread) Hidden() bool { return !t.HiddenAt.IsZero() }
 
 // IsQuestion reports whether the thread is a question (to members or to the PM).
 func (t Thread) IsQuestion() bool { return t.Kind == KindQuestion || t.Kind == KindPM }
@@ -101,7 +109,7 @@ func (t Thread) URL() string { return fmt.Sprintf("/t/%d-%s", t.ID, t.Slug) }
 const threadCols = `t.id, t.topic_field_id, f.slug, f.name, t.author_id, u.display_name, t.title, t.slug,
 	t.locked, t.post_count, t.last_post_at, t.created_at, t.kind, COALESCE(t.accepted_post_id, 0),
 	COALESCE(t.duplicate_of, 0), t.pm_status, COALESCE(t.pm_assignee_id, 0), COALESCE(pa.display_name, ''),
-	t.pm_due_at, t.pm_answered_at`
+	t.pm_due_at, t.pm_answered_at, t.pinned, t.hidden_at, t.hidden_reason, NOT t.approved`
 
 const threadFrom = ` FROM threads t JOIN topic_fields f ON f.id = t.topic_field_id JOIN users u ON u.id = t.author_id
 	LEFT JOIN users pa ON pa.id = t.pm_assignee_id`
@@ -109,15 +117,15 @@ const threadFrom = ` FROM threads t JOIN topic_fields f ON f.id = t.topic_field_
 func scanThread(row interface{ Scan(...any) error }) (Thread, error) {
 	var t Thread
 	var last, created int64
-	var due, answered sql.NullInt64
+	var due, answered, hidden sql.NullInt64
 	err := row.Scan(&t.ID, &t.TopicFieldID, &t.FieldSlug, &t.FieldName, &t.AuthorID, &t.AuthorName, &t.Title, &t.Slug,
 		&t.Locked, &t.PostCount, &last, &created, &t.Kind, &t.AcceptedPostID, &t.DuplicateOf, &t.PMStatus,
-		&t.PMAssigneeID, &t.PMAssigneeName, &due, &answered)
+		&t.PMAssigneeID, &t.PMAssigneeName, &due, &answered, &t.Pinned, &hidden, &t.HiddenReason, &t.Pending)
 	if err != nil {
 		return Thread{}, mapErr(err)
 	}
 	t.LastPostAt, t.CreatedAt = fromMS(last), fromMS(created)
-	t.PMDueAt, t.PMAnsweredAt = fromNullMS(due), fromNullMS(answered)
+	t.PMDueAt, t.PMAnsweredAt, t.HiddenAt = fromNullMS(due), fromNullMS(answered), fromNullMS(hidden)
 	return t, nil
 }
 
@@ -138,31 +146,52 @@ func (db *DB) queryThreads(ctx context.Context, q string, args ...any) ([]Thread
 	return ts, rows.Err()
 }
 
-// ThreadByID returns a thread that is not deleted.
+// ThreadByID returns a thread that is not deleted, as every reader sees
+// it: hidden threads and threads waiting for approval are ErrNotFound.
+// ThreadFor shows them to those who may see them.
 func (db *DB) ThreadByID(ctx context.Context, id int64) (Thread, error) {
-	return scanThread(db.read.QueryRowContext(ctx, "SELECT "+threadCols+threadFrom+" WHERE t.id = ? AND t.deleted_at IS NULL", id))
+	return db.ThreadFor(ctx, Viewer{}, id)
 }
 
-// ThreadsByField lists a field's threads, newest activity first, with the total count.
+// ThreadFor returns a thread that is not deleted if v may see it, else
+// ErrNotFound: a hidden thread shows to its field's moderators only, one
+// waiting for approval also to its author.
+func (db *DB) ThreadFor(ctx context.Context, v Viewer, id int64) (Thread, error) {
+	t, err := scanThread(db.read.QueryRowContext(ctx, "SELECT "+threadCols+threadFrom+" WHERE t.id = ? AND t.deleted_at IS NULL", id))
+	if err != nil {
+		return Thread{}, err
+	}
+	if !v.seesThread(t) {
+		return Thread{}, ErrNotFound
+	}
+	return t, nil
+}
+
+// listed is the condition of every thread list and count: not deleted, not
+// hidden, not waiting for approval.
+const listed = `t.deleted_at IS NULL AND t.hidden_at IS NULL AND t.approved = 1`
+
+// ThreadsByField lists a field's threads, pinned ones first, then newest
+// activity first, with the total count.
 func (db *DB) ThreadsByField(ctx context.Context, fieldID int64, limit, offset int) ([]Thread, int, error) {
 	var total int
-	if err := db.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM threads WHERE topic_field_id = ? AND deleted_at IS NULL`, fieldID).Scan(&total); err != nil {
+	if err := db.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM threads t WHERE t.topic_field_id = ? AND `+listed, fieldID).Scan(&total); err != nil {
 		return nil, 0, err
 	}
-	ts, err := db.queryThreads(ctx, "SELECT "+threadCols+threadFrom+` WHERE t.topic_field_id = ? AND t.deleted_at IS NULL
-		ORDER BY t.last_post_at DESC, t.id DESC LIMIT ? OFFSET ?`, fieldID, limit, offset)
+	ts, err := db.queryThreads(ctx, "SELECT "+threadCols+threadFrom+` WHERE t.topic_field_id = ? AND `+listed+`
+		ORDER BY t.pinned DESC, t.last_post_at DESC, t.id DESC LIMIT ? OFFSET ?`, fieldID, limit, offset)
 	return ts, total, err
 }
 
 // LatestThreads lists the threads with the newest activity in active fields.
 func (db *DB) LatestThreads(ctx context.Context, limit int) ([]Thread, error) {
-	return db.queryThreads(ctx, "SELECT "+threadCols+threadFrom+` WHERE t.deleted_at IS NULL AND f.archived_at IS NULL
+	return db.queryThreads(ctx, "SELECT "+threadCols+threadFrom+` WHERE `+listed+` AND f.archived_at IS NULL
 		ORDER BY t.last_post_at DESC, t.id DESC LIMIT ?`, limit)
 }
 
 // ThreadsByAuthor lists a user's threads, newest first.
 func (db *DB) ThreadsByAuthor(ctx context.Context, userID int64, limit int) ([]Thread, error) {
-	return db.queryThreads(ctx, "SELECT "+threadCols+threadFrom+` WHERE t.author_id = ? AND t.deleted_at IS NULL
+	return db.queryThreads(ctx, "SELECT "+threadCols+threadFrom+` WHERE t.author_id = ? AND `+listed+`
 		ORDER BY t.id DESC LIMIT ?`, userID, limit)
 }
 
@@ -177,10 +206,12 @@ type NewThread struct {
 	BodyHTML     string
 	// PMDueAt is the answer deadline of a PM question.
 	PMDueAt time.Time
+	// Pending puts the opening post (and so the thread) into the approval queue.
+	Pending bool
 }
 
 // CreateThread inserts a thread with its opening post in one transaction;
-// questions also record a question.created or pm.created event.
+// published questions also record a question.created or pm.created event.
 func (db *DB) CreateThread(ctx context.Context, nt NewThread) (threadID, postID int64, err error) {
 	now := db.now()
 	if nt.Kind == "" {
@@ -190,22 +221,30 @@ func (db *DB) CreateThread(ctx context.Context, nt NewThread) (threadID, postID 
 	if nt.Kind == KindPM {
 		pmStatus = PMNew
 	}
+	// post_count counts what readers see: nothing while the opening post waits.
+	count := 1
+	if nt.Pending {
+		count = 0
+	}
 	err = db.inTx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `INSERT INTO threads (topic_field_id, author_id, kind, title, slug, post_count,
-			last_post_at, created_at, pm_status, pm_due_at) VALUES (?,?,?,?,?,1,?,?,?,?)`,
-			nt.TopicFieldID, nt.AuthorID, nt.Kind, nt.Title, nt.Slug, ms(now), ms(now), pmStatus, nullMS(nt.PMDueAt))
+			last_post_at, created_at, pm_status, pm_due_at, approved) VALUES (?,?,?,?,?,?,?,?,?,?,?)`,
+			nt.TopicFieldID, nt.AuthorID, nt.Kind, nt.Title, nt.Slug, count, ms(now), ms(now), pmStatus, nullMS(nt.PMDueAt), !nt.Pending)
 		if err != nil {
 			return err
 		}
 		threadID, _ = res.LastInsertId()
-		res, err = tx.ExecContext(ctx, `INSERT INTO posts (thread_id, author_id, body, body_html, created_at) VALUES (?,?,?,?,?)`,
-			threadID, nt.AuthorID, nt.Body, nt.BodyHTML, ms(now))
+		res, err = tx.ExecContext(ctx, `INSERT INTO posts (thread_id, author_id, body, body_html, created_at, approved) VALUES (?,?,?,?,?,?)`,
+			threadID, nt.AuthorID, nt.Body, nt.BodyHTML, ms(now), !nt.Pending)
 		if err != nil {
 			return err
 		}
 		postID, err = res.LastInsertId()
 		if err != nil {
 			return err
+		}
+		if nt.Pending {
+			return nil // the events follow on approval (see ApprovePost)
 		}
 		switch nt.Kind {
 		case KindQuestion:
@@ -221,23 +260,14 @@ func (db *DB) CreateThread(ctx context.Context, nt NewThread) (threadID, postID 
 	return threadID, postID, nil
 }
 
-// SetThreadLocked locks or unlocks a thread and audits it.
+// SetThreadLocked locks or unlocks a thread and audits it without a
+// reason; ModerateThread is the same with one.
 func (db *DB) SetThreadLocked(ctx context.Context, actorID, threadID int64, locked bool) error {
-	now := db.now()
-	return db.inTx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE threads SET locked = ? WHERE id = ? AND deleted_at IS NULL`, locked, threadID)
-		if err != nil {
-			return err
-		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return ErrNotFound
-		}
-		action := "thread.unlock"
-		if locked {
-			action = "thread.lock"
-		}
-		return audit(ctx, tx, now, actorID, action, "thread", threadID, "")
-	})
+	action := ThreadUnlock
+	if locked {
+		action = ThreadLock
+	}
+	return db.ModerateThread(ctx, actorID, threadID, action, "")
 }
 
 // UpdateThreadTitle changes a thread's title and slug (the ID keeps old links working).

@@ -68,7 +68,7 @@ func (db *DB) TopicFieldStats(ctx context.Context, withArchived bool) ([]TopicFi
 		where = ""
 	}
 	rows, err := db.read.QueryContext(ctx, "SELECT "+prefixed("f.", topicFieldCols)+`, COUNT(t.id), MAX(t.last_post_at)
-		FROM topic_fields f LEFT JOIN threads t ON t.topic_field_id = f.id AND t.deleted_at IS NULL`+where+`
+		FROM topic_fields f LEFT JOIN threads t ON t.topic_field_id = f.id AND `+listed+where+`
 		GROUP BY f.id ORDER BY f.position, f.id`)
 	if err != nil {
 		return nil, err

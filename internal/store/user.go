@@ -50,24 +50,28 @@ type User struct {
 	// ModFields lists the topic field IDs a moderator moderates; loaded by
 	// UserByID and UserBySession only.
 	ModFields []int64
+	// SuspendedUntil ends a write suspension (see Suspended); zero when
+	// none was imposed, Indefinitely until it is lifted.
+	SuspendedUntil  time.Time
+	SuspendedReason string
 }
 
 // IsAdmin reports whether u is an administrator.
 func (u *User) IsAdmin() bool { return u != nil && u.Role == RoleAdmin }
 
 const userCols = `id, email, display_name, password_hash, role, org_name, org_type, status,
-	language, email_verified_at, created_at, updated_at`
+	language, email_verified_at, created_at, updated_at, suspended_until, suspended_reason`
 
 func scanUser(row interface{ Scan(...any) error }) (User, error) {
 	var u User
-	var verified sql.NullInt64
+	var verified, suspended sql.NullInt64
 	var created, updated int64
 	err := row.Scan(&u.ID, &u.Email, &u.DisplayName, &u.PasswordHash, &u.Role, &u.OrgName, &u.OrgType,
-		&u.Status, &u.Language, &verified, &created, &updated)
+		&u.Status, &u.Language, &verified, &created, &updated, &suspended, &u.SuspendedReason)
 	if err != nil {
 		return User{}, mapErr(err)
 	}
-	u.EmailVerifiedAt = fromNullMS(verified)
+	u.EmailVerifiedAt, u.SuspendedUntil = fromNullMS(verified), fromNullMS(suspended)
 	u.CreatedAt, u.UpdatedAt = fromMS(created), fromMS(updated)
 	return u, nil
 }

@@ -52,6 +52,7 @@ type adminTab struct {
 var adminSections = []struct{ name, key, url string }{
 	{"fields", "admin.nav.fields", "/admin/themenfelder"},
 	{"users", "admin.nav.users", "/admin/benutzer"},
+	{"moderators", "mod.admin.nav", "/admin/moderation"}, // moderation.go
 	{"audit", "admin.nav.audit", "/admin/protokoll"},
 }
 

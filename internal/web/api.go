@@ -84,6 +84,12 @@ type apiPost struct {
 	OfficialVersion int     `json:"official_version"`
 	OfficialAt      *string `json:"official_at,omitempty"` // "Stand" of the current version
 	AnsweringBody   string  `json:"answering_body,omitempty"`
+	// Hidden: hidden by the moderation; body and body_html are empty unless
+	// the caller wrote the post or moderates its field.
+	Hidden       bool   `json:"hidden"`
+	HiddenReason string `json:"hidden_reason,omitempty"`
+	// Pending: waits for approval (only its author and moderators see it).
+	Pending bool `json:"pending,omitempty"`
 }
 
 // apiNewThread is the body of POST /api/v1/threads.
@@ -138,12 +144,12 @@ func (s *Server) apiThread(c *gin.Context) {
 		s.failStatus(c, http.StatusBadRequest, "error.bad_request")
 		return
 	}
-	t, err := s.db.ThreadByID(ctx, apiID(c))
+	t, err := s.db.ThreadFor(ctx, scope(c), apiID(c))
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
-	posts, total, err := s.db.Posts(ctx, t.ID, per, (page-1)*per)
+	posts, total, err := s.db.PostsFor(ctx, scope(c), t.ID, per, (page-1)*per)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -231,7 +237,10 @@ func newAPIPost(p store.Post) apiPost {
 		Author: p.AuthorName, AuthorID: p.AuthorID, AuthorOrg: p.AuthorOrg,
 		Body: p.Body, BodyHTML: p.BodyHTML, CreatedAt: apiTime(p.CreatedAt), EditedAt: apiTimeOrNull(p.EditedAt),
 		Score: p.Score, Official: p.Official(), OfficialVersion: p.OfficialVersion, OfficialAt: apiTimeOrNull(p.OfficialAt),
-		AnsweringBody: p.OfficialBody,
+		AnsweringBody: p.OfficialBody, Hidden: p.Hidden(), HiddenReason: p.HiddenReason, Pending: p.Pending,
+	}
+	if p.Withheld {
+		out.Body, out.BodyHTML = "", ""
 	}
 	if p.Deleted() {
 		out.Body, out.BodyHTML, out.Deleted = "", "", true

@@ -15,9 +15,11 @@ import (
 
 	"kommunalforum/assets"
 	"kommunalforum/internal/auth"
+	"kommunalforum/internal/faq"
 	"kommunalforum/internal/forum"
 	"kommunalforum/internal/i18n"
 	"kommunalforum/internal/mail"
+	"kommunalforum/internal/moderation"
 	"kommunalforum/internal/qa"
 	"kommunalforum/internal/store"
 	"kommunalforum/templates"
@@ -59,8 +61,12 @@ func newTestEnv(t *testing.T, mutate ...func(*Options, *authPolicy)) *testEnv {
 		Log: slog.New(slog.NewTextHandler(io.Discard, nil)), BaseURL: testBaseURL,
 		ThreadsPerPage: 25, PostsPerPage: 20, LoginPerMinute: 1000, RegisterPerHour: 1000}
 	opt.PM, opt.PMAnswerWorkingDays = qa.NewPM(db, qa.DefaultAnsweringBody), 10
+	opt.FAQ = faq.New(db)
 	for _, m := range mutate {
 		m(&opt, &policy)
+	}
+	if opt.Moderation == nil {
+		opt.Moderation = moderation.New(db, opt.Forum)
 	}
 	acc := auth.NewAccounts(db, comp, policy)
 	opt.Accounts = acc

@@ -134,6 +134,7 @@ func (s *Server) base(c *gin.Context, title string, crumbs ...Crumb) Base {
 		Flash:       s.takeFlash(c),
 		Path:        c.Request.URL.RequestURI(),
 		RequestID:   requestID(c),
+		ModQueue:    s.reviewCount(c), // moderation.go
 	}
 }
 

@@ -4,6 +4,8 @@ import (
 	"net/http"
 
 	"github.com/gin-gonic/gin"
+
+	"kommunalforum/internal/store"
 )
 
 // routes is the whole URL map, grouped by who may call it.
@@ -108,6 +110,68 @@ func (s *Server) routes(r *gin.Engine) {
 	apiMember.POST("/posts/:id/official", s.apiMarkOfficial)
 	apiMember.GET("/pm/queue", s.apiPMQueue)
 	apiMember.POST("/threads/:id/assign", s.apiAssignPM)
+
+	// FAQs.
+	r.GET("/faq", s.faqOverview)
+	r.GET("/faq/:id", s.showFAQ)
+	r.GET("/themenfeld/:slug/faq", s.fieldFAQ)
+	member.GET("/faq/neu", s.newFAQForm)
+	member.POST("/faq/neu", s.createFAQ)
+	member.POST("/beitrag/:id/in-faq", s.promoteToFAQ)
+	member.GET("/faq/:id/bearbeiten", s.editFAQForm)
+	member.POST("/faq/:id/bearbeiten", s.editFAQ)
+	member.POST("/faq/:id/veroeffentlichen", s.publishFAQ)
+	member.POST("/faq/:id/zurueckziehen", s.unpublishFAQ)
+	member.POST("/faq/:id/archivieren", s.archiveFAQ)
+	member.POST("/faq/:id/hoch", s.moveFAQ(-1))
+	member.POST("/faq/:id/runter", s.moveFAQ(+1))
+	member.GET("/faq/:id/versionen", s.faqVersions)
+	api.GET("/faqs", s.apiFAQs)
+	api.GET("/faqs/:id", s.apiFAQ)
+	apiMember.POST("/faqs", s.apiCreateFAQ)
+	apiMember.PATCH("/faqs/:id", s.apiPatchFAQ)
+
+	// Moderation.
+	member.GET("/moderation", s.reviewQueue)
+	member.GET("/moderation/protokoll", s.modAudit)
+	member.GET("/beitrag/:id/melden", s.flagForm)
+	member.POST("/beitrag/:id/melden", s.flagPost)
+	member.GET("/beitrag/:id/ausblenden", s.reasonForm(hidePostAction))
+	member.POST("/beitrag/:id/ausblenden", s.reasonSubmit(hidePostAction))
+	member.POST("/beitrag/:id/einblenden", s.postAction("flash.mod_post_unhidden", unhidePost))
+	member.POST("/beitrag/:id/meldungen-verwerfen", s.postAction("flash.mod_flags_dismissed", dismissFlags))
+	member.GET("/beitrag/:id/moderieren", s.modEditForm)
+	member.POST("/beitrag/:id/moderieren", s.modEdit)
+	member.POST("/beitrag/:id/freigeben", s.postAction("flash.mod_post_approved", approvePost))
+	member.GET("/beitrag/:id/ablehnen", s.reasonForm(rejectAction))
+	member.POST("/beitrag/:id/ablehnen", s.reasonSubmit(rejectAction))
+	member.POST("/t/:id/anheften", s.pinThread(true))
+	member.POST("/t/:id/loesen", s.pinThread(false))
+	member.GET("/t/:id/ausblenden", s.reasonForm(hideThreadAction))
+	member.POST("/t/:id/ausblenden", s.reasonSubmit(hideThreadAction))
+	member.POST("/t/:id/einblenden", s.unhideThread)
+	member.POST("/t/:id/verschieben", s.moveThread)
+	member.GET("/moderation/benutzer/:id", s.suspendForm)
+	member.POST("/moderation/benutzer/:id/schreibsperre", s.suspendUser)
+	member.POST("/moderation/benutzer/:id/schreibsperre-aufheben", s.liftSuspension)
+	admin.GET("/moderation", s.adminModerators)
+	admin.POST("/themenfelder/:id/moderatoren", s.adminAddModerator)
+	admin.POST("/themenfelder/:id/moderatoren/:user/entfernen", s.adminRemoveModerator)
+	apiMember.POST("/posts/:id/flags", s.apiFlagPost)
+	apiMember.GET("/review", s.apiReviewQueue)
+	apiMember.POST("/threads/:id/lock", s.apiThreadAction(store.ThreadLock))
+	apiMember.POST("/threads/:id/unlock", s.apiThreadAction(store.ThreadUnlock))
+	apiMember.POST("/threads/:id/pin", s.apiThreadAction(store.ThreadPin))
+	apiMember.POST("/threads/:id/unpin", s.apiThreadAction(store.ThreadUnpin))
+	apiMember.POST("/threads/:id/hide", s.apiThreadAction(store.ThreadHide))
+	apiMember.POST("/threads/:id/unhide", s.apiThreadAction(store.ThreadUnhide))
+	apiMember.POST("/threads/:id/move", s.apiMoveThread)
+	apiMember.POST("/posts/:id/hide", s.apiPostVisibility(true))
+	apiMember.POST("/posts/:id/unhide", s.apiPostVisibility(false))
+	apiMember.POST("/users/:id/suspend", s.apiSuspend)
+	apiMember.POST("/users/:id/unsuspend", s.apiUnsuspend)
+	apiMember.POST("/topic-fields/:slug/moderators", s.apiAddModerator)
+	apiMember.GET("/audit", s.apiAudit)
 }
 
 // healthz answers 200 when the database answers.

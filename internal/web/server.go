@@ -14,8 +14,10 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"kommunalforum/internal/auth"
+	"kommunalforum/internal/faq"
 	"kommunalforum/internal/forum"
 	"kommunalforum/internal/i18n"
+	"kommunalforum/internal/moderation"
 	"kommunalforum/internal/qa"
 	"kommunalforum/internal/store"
 )
@@ -27,6 +29,7 @@ type Options struct {
 	Forum     *forum.Forum
 	PM        *qa.PM
 	QA        *qa.QA // votes, accepted answers, duplicates
+	FAQ       *faq.FAQ
 	Catalog   *i18n.Catalog
 	Templates fs.FS // the embedded templates directory (or os.DirFS in dev)
 	Assets    fs.FS // the embedded assets directory (or os.DirFS in dev)
@@ -47,6 +50,10 @@ type Options struct {
 	// MailWake, when set, is called after a request enqueued mail, so the
 	// delivery loop sends it without waiting for its next tick.
 	MailWake func()
+
+	// Moderation holds the moderators' actions: flags, the review queue,
+	// hiding, approval, suspensions.
+	Moderation *moderation.Moderation
 }
 
 // Server holds the handlers' dependencies.
@@ -56,6 +63,8 @@ type Server struct {
 	forum    *forum.Forum
 	pm       *qa.PM
 	qa       *qa.QA
+	faq      *faq.FAQ
+	mod      *moderation.Moderation
 	cat      *i18n.Catalog
 	log      *slog.Logger
 	opt      Options
@@ -83,6 +92,8 @@ func New(o Options) (*Server, error) {
 	s := &Server{
 		db: o.DB, accounts: o.Accounts, forum: o.Forum, pm: o.PM, cat: o.Catalog, log: o.Log, opt: o,
 		qa:            o.QA,
+		faq:           o.FAQ,
+		mod:           o.Moderation,
 		secure:        strings.HasPrefix(o.BaseURL, "https://"),
 		loginLimit:    auth.NewLimiter(max(1, o.LoginPerMinute), time.Minute),
 		loginLimitAcc: auth.NewLimiter(max(1, o.LoginPerMinute), time.Minute),

@@ -91,6 +91,8 @@ type postView struct {
 	CanAccept       bool
 	Accepted        bool
 	CanMarkOfficial bool
+
+	Mod modPost // flagging and the moderators' tools (moderation.go)
 }
 
 type threadPage struct {
@@ -107,13 +109,17 @@ type threadPage struct {
 	CanChooseAnswer   bool         // asker or moderator: accept, change, withdraw
 	CanCloseDuplicate bool
 	Duplicate         Form // the moderators' "close as duplicate" form
+
+	FAQEntries []store.FAQEntry // entries promoted from this thread that the viewer sees (faq.go)
+
+	Mod modThread // the moderators' tools and notices (moderation.go)
 }
 
 // showThread serves GET /t/:id(-slug). A wrong or missing slug redirects to
 // the canonical URL, so old links keep working after a title change.
 func (s *Server) showThread(c *gin.Context) {
 	ctx := c.Request.Context()
-	t, err := s.db.ThreadByID(ctx, paramID(c, "id"))
+	t, err := s.db.ThreadFor(ctx, scope(c), paramID(c, "id"))
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -143,11 +149,11 @@ func (s *Server) renderThread(c *gin.Context, t store.Thread, page int, form For
 func (s *Server) threadPage(c *gin.Context, t store.Thread, page int, form Form) (threadPage, bool) {
 	ctx := c.Request.Context()
 	per := s.opt.PostsPerPage
-	list := s.db.Posts
+	list := s.db.PostsFor
 	if t.IsQuestion() {
-		list = s.db.QuestionPosts
+		list = s.db.QuestionPostsFor
 	}
-	posts, total, err := list(ctx, t.ID, per, (page-1)*per)
+	posts, total, err := list(ctx, scope(c), t.ID, per, (page-1)*per)
 	if err != nil {
 		s.fail(c, err)
 		return threadPage{}, false
@@ -162,13 +168,13 @@ func (s *Server) threadPage(c *gin.Context, t store.Thread, page int, form Form)
 	for i, p := range posts {
 		views[i] = postView{Post: p, HTML: template.HTML(p.BodyHTML), CanEdit: auth.CanEditPost(u, t, p), CanDelete: auth.CanDeletePost(u, t, p),
 			CanVote: auth.CanVote(u, t, p), CanAccept: auth.CanAccept(u, t, p), Accepted: t.AcceptedPostID == p.ID,
-			CanMarkOfficial: auth.CanMarkOfficial(u, t, p)}
-		if auth.CanReply(u, t) && !p.Deleted() {
+			CanMarkOfficial: auth.CanMarkOfficial(u, t, p), Mod: s.modPost(u, t, p)}
+		if auth.CanReply(u, t) && !p.Deleted() && !p.Hidden() {
 			views[i].Quote = s.quote(c, p)
 		}
 	}
 	if q, err := strconv.ParseInt(c.Query("zitat"), 10, 64); err == nil && form.Values["body"] == "" {
-		if p, err := s.db.PostByID(ctx, q); err == nil && p.ThreadID == t.ID && !p.Deleted() {
+		if p, err := s.db.PostByID(ctx, q); err == nil && p.ThreadID == t.ID && !p.Deleted() && !p.Hidden() {
 			form = form.Set("body", s.quote(c, p))
 		}
 	}
@@ -181,11 +187,19 @@ func (s *Server) threadPage(c *gin.Context, t store.Thread, page int, form Form)
 		CanReply:   auth.CanReply(u, t),
 		CanLock:    auth.CanLock(u, t),
 	}
+	if p.Mod, err = s.modThread(c, t); err != nil {
+		s.fail(c, err)
+		return threadPage{}, false
+	}
 	if t.IsQuestion() {
 		if err := s.questionExtras(c, &p); err != nil {
 			s.fail(c, err)
 			return threadPage{}, false
 		}
+	}
+	if p.FAQEntries, err = s.faq.ThreadEntries(ctx, u, t); err != nil {
+		s.fail(c, err)
+		return threadPage{}, false
 	}
 	return p, true
 }
@@ -201,7 +215,7 @@ func (s *Server) reply(c *gin.Context) {
 	form := newForm(c, "body")
 	id, err := s.forum.Reply(ctx, viewer(c), paramID(c, "id"), form.Values["body"])
 	if ve, ok := asValidation(err); ok {
-		t, err := s.db.ThreadByID(ctx, paramID(c, "id"))
+		t, err := s.db.ThreadFor(ctx, scope(c), paramID(c, "id"))
 		if err != nil {
 			s.fail(c, err)
 			return
@@ -230,12 +244,12 @@ func (s *Server) postPermalink(c *gin.Context) { s.redirectToPost(c, paramID(c, 
 
 func (s *Server) redirectToPost(c *gin.Context, postID int64) {
 	ctx := c.Request.Context()
-	p, err := s.db.PostByID(ctx, postID)
+	p, err := s.db.PostFor(ctx, scope(c), postID)
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
-	t, err := s.db.ThreadByID(ctx, p.ThreadID)
+	t, err := s.db.ThreadFor(ctx, scope(c), p.ThreadID)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -313,7 +327,11 @@ func (s *Server) createThread(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	s.setFlash(c, "flash.thread_created")
+	if t.Pending {
+		s.setFlash(c, "flash.mod_thread_pending")
+	} else {
+		s.setFlash(c, "flash.thread_created")
+	}
 	c.Redirect(http.StatusSeeOther, t.URL())
 }
 
@@ -324,15 +342,16 @@ type editPostPage struct {
 	Form   Form
 }
 
-// postAndThread loads a post and its thread for the post pages.
+// postAndThread loads a post and its thread for the post pages, as the
+// viewer sees them.
 func (s *Server) postAndThread(c *gin.Context) (store.Post, store.Thread, bool) {
 	ctx := c.Request.Context()
-	p, err := s.db.PostByID(ctx, paramID(c, "id"))
+	p, err := s.db.PostFor(ctx, scope(c), paramID(c, "id"))
 	if err != nil {
 		s.fail(c, err)
 		return p, store.Thread{}, false
 	}
-	t, err := s.db.ThreadByID(ctx, p.ThreadID)
+	t, err := s.db.ThreadFor(ctx, scope(c), p.ThreadID)
 	if err != nil {
 		s.fail(c, err)
 		return p, t, false
@@ -467,11 +486,11 @@ func (s *Server) lockThread(locked bool) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		ctx := c.Request.Context()
 		id := paramID(c, "id")
-		if err := s.forum.SetLocked(ctx, viewer(c), id, locked); err != nil {
+		if err := s.forum.SetLocked(ctx, viewer(c), id, locked, ""); err != nil {
 			s.fail(c, err)
 			return
 		}
-		t, err := s.db.ThreadByID(ctx, id)
+		t, err := s.db.ThreadFor(ctx, scope(c), id)
 		if err != nil {
 			s.fail(c, err)
 			return

@@ -14,6 +14,9 @@ type Base struct {
 	Path        string      // request path and query, for the language switch
 	RequestID   string
 	NoIndex     bool // ask search engines not to index (forms, errors)
+	// ModQueue is the number of entries in a moderator's review queue,
+	// shown in the navigation (see CanReview); 0 for everyone else.
+	ModQueue int
 }
 
 // Crumb is one breadcrumb link; the last one is the current page (URL may be empty).
