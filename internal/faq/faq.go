@@ -53,7 +53,8 @@ func CanRead(u *store.User, e store.FAQEntry) bool {
 // Promotable reports whether p may become an FAQ entry: the accepted
 // answer of a member question, or an official answer to a PM question.
 func Promotable(t store.Thread, p store.Post) bool {
-	if p.Deleted() || p.ThreadID != t.ID {
+	// Hidden or withheld text is not the forum's curated knowledge.
+	if p.Deleted() || p.Hidden() || p.Withheld || p.Pending || p.ThreadID != t.ID {
 		return false
 	}
 	switch t.Kind {

@@ -362,3 +362,24 @@ func TestPatchAndMove(t *testing.T) {
 		t.Errorf("Move(b, -5) = position %d, want 1", e.Position)
 	}
 }
+
+// TestPromotableRefusesHiddenText: only text readers may see becomes FAQ.
+func TestPromotableRefusesHiddenText(t *testing.T) {
+	th := store.Thread{ID: 1, Kind: store.KindQuestion, AcceptedPostID: 2}
+	ok := store.Post{ID: 2, ThreadID: 1, Number: 2}
+	hidden, withheld, pending, deleted := ok, ok, ok, ok
+	hidden.HiddenAt = time.Unix(1, 0)
+	withheld.Withheld = true
+	pending.Pending = true
+	deleted.DeletedAt = time.Unix(1, 0)
+	tests := []struct {
+		name string
+		p    store.Post
+		want bool
+	}{{"accepted", ok, true}, {"hidden", hidden, false}, {"withheld", withheld, false}, {"pending", pending, false}, {"deleted", deleted, false}}
+	for _, tt := range tests {
+		if got := Promotable(th, tt.p); got != tt.want {
+			t.Errorf("Promotable(%s answer) = %v, want %v", tt.name, got, tt.want)
+		}
+	}
+}

@@ -107,7 +107,7 @@ const faqCols = `e.id, e.topic_field_id, f.slug, f.name, e.question, e.answer, e
 
 // The source columns stay empty once the source thread or post is deleted.
 const faqFrom = ` FROM faq_entries e JOIN topic_fields f ON f.id = e.topic_field_id JOIN users u ON u.id = e.owner_id
-	LEFT JOIN threads st ON st.id = e.source_thread_id AND st.deleted_at IS NULL
+	LEFT JOIN threads st ON st.id = e.source_thread_id AND st.deleted_at IS NULL AND st.hidden_at IS NULL
 	LEFT JOIN posts sp ON sp.id = e.source_post_id AND sp.deleted_at IS NULL AND st.id IS NOT NULL`
 
 func scanFAQEntry(row interface{ Scan(...any) error }) (FAQEntry, error) {
