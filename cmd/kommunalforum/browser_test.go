@@ -121,6 +121,65 @@ func text(t *testing.T, bctx context.Context, sel string) string {
 	return s
 }
 
+// testPassword is the password of the accounts the browser tests create.
+const testPassword = "Sehr-geheim-2026"
+
+// testUser is an account for addUsers; fields lists the topic fields a
+// moderator moderates (comma-separated slugs).
+type testUser struct{ email, name, role, fields string }
+
+// addUsers creates accounts through the command line, as an operator would,
+// while the server runs: both open the same SQLite file.
+func addUsers(t *testing.T, data string, users ...testUser) {
+	t.Helper()
+	for _, u := range users {
+		args := []string{"user", "add", "--data", data, "--email", u.email, "--name", u.name, "--role", u.role, "--password-stdin"}
+		if u.fields != "" {
+			args = append(args, "--fields", u.fields)
+		}
+		if code, _, errOut := runCmd(t, testPassword+"\n", args...); code != 0 {
+			t.Fatalf("user add %s: %d %s", u.email, code, errOut)
+		}
+	}
+}
+
+// apiToken creates a personal API token for the account through the command line.
+func apiToken(t *testing.T, data, email string) string {
+	t.Helper()
+	code, out, errOut := runCmd(t, "", "token", "create", "--data", data, "--email", email)
+	if code != 0 {
+		t.Fatalf("token create %s: %d %s", email, code, errOut)
+	}
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	return lines[len(lines)-1]
+}
+
+// secondBrowser opens another browser context (its own cookies) in b's
+// browser. Its tab starts here, without a deadline: step's timeout would
+// otherwise close the tab, and its cookies, after the first step.
+func secondBrowser(t *testing.T, b context.Context) context.Context {
+	t.Helper()
+	ctx, cancel := chromedp.NewContext(b, chromedp.WithNewBrowserContext())
+	t.Cleanup(cancel)
+	if err := chromedp.Do(ctx, chromedp.Navigate("about:blank")); err != nil {
+		t.Fatalf("open a second browser context: %v", err)
+	}
+	return ctx
+}
+
+// logIn logs the browser in through the login form.
+func logIn(t *testing.T, b context.Context, base, email, password string) {
+	t.Helper()
+	step(t, b, "log in as "+email,
+		chromedp.Navigate(base+"/anmelden"),
+		chromedp.WaitVisible(chromedp.CSS("#f-email")),
+		chromedp.SendKeys(chromedp.CSS("#f-email"), email),
+		chromedp.SendKeys(chromedp.CSS("#f-password"), password),
+		chromedp.Submit(chromedp.CSS("main form button[type=submit]")),
+		chromedp.WaitVisible(chromedp.CSS(".flash")),
+	)
+}
+
 var verifyLink = regexp.MustCompile(`https?://\S+/bestaetigen\?token=[A-Za-z0-9_%-]+`)
 
 // waitForMail polls the pickup folder for a mail to rcpt and returns its text.

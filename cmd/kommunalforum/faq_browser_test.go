@@ -20,29 +20,12 @@ import (
 // setup stays the same whatever that queue's settings are.
 func TestBrowserFAQPromoteAndPublish(t *testing.T) {
 	base, data := startServer(t)
-	const password = "Sehr-geheim-2026"
-	for _, u := range []struct{ email, name, role, fields string }{
-		{"ulla.umwelt@gemeinde-beispielhausen.de", "Ulla Umwelt", "moderator", "umwelt"},
-		{"paula.pm@bund.example.de", "Paula PM", "pm", ""},
-		{"moritz.moderator@landkreis-musterland.de", "Moritz Moderator", "moderator", "familie-kind"},
-	} {
-		args := []string{"user", "add", "--data", data, "--email", u.email, "--name", u.name, "--role", u.role, "--password-stdin"}
-		if u.fields != "" {
-			args = append(args, "--fields", u.fields)
-		}
-		if code, _, errOut := runCmd(t, password+"\n", args...); code != 0 {
-			t.Fatalf("user add %s: %d %s", u.email, code, errOut)
-		}
-	}
-	token := func(email string) string {
-		t.Helper()
-		code, out, errOut := runCmd(t, "", "token", "create", "--data", data, "--email", email)
-		if code != 0 {
-			t.Fatalf("token create %s: %d %s", email, code, errOut)
-		}
-		lines := strings.Split(strings.TrimSpace(out), "\n")
-		return lines[len(lines)-1]
-	}
+	addUsers(t, data,
+		testUser{"ulla.umwelt@gemeinde-beispielhausen.de", "Ulla Umwelt", "moderator", "umwelt"},
+		testUser{"paula.pm@bund.example.de", "Paula PM", "pm", ""},
+		testUser{"moritz.moderator@landkreis-musterland.de", "Moritz Moderator", "moderator", "familie-kind"},
+	)
+	token := func(email string) string { return apiToken(t, data, email) }
 	api := func(tok, path, body string, dst any) {
 		t.Helper()
 		req, err := http.NewRequest(http.MethodPost, base+path, strings.NewReader(body))
@@ -79,14 +62,7 @@ func TestBrowserFAQPromoteAndPublish(t *testing.T) {
 	api(asker, "/api/v1/threads/"+strconv.FormatInt(thread.ID, 10)+"/accept", `{"post_id": `+strconv.FormatInt(answer.ID, 10)+`}`, nil)
 
 	b := newBrowser(t)
-	step(t, b, "log in as moderator",
-		chromedp.Navigate(base+"/anmelden"),
-		chromedp.WaitVisible(chromedp.CSS("#f-email")),
-		chromedp.SendKeys(chromedp.CSS("#f-email"), "moritz.moderator@landkreis-musterland.de"),
-		chromedp.SendKeys(chromedp.CSS("#f-password"), password),
-		chromedp.Submit(chromedp.CSS("main form button[type=submit]")),
-		chromedp.WaitVisible(chromedp.CSS(".flash")),
-	)
+	logIn(t, b, base, "moritz.moderator@landkreis-musterland.de", testPassword)
 	promote := `form[action="/beitrag/` + strconv.FormatInt(answer.ID, 10) + `/in-faq"] button`
 	step(t, b, "open the question",
 		chromedp.Navigate(base+thread.URL),
@@ -130,11 +106,7 @@ func TestBrowserFAQPromoteAndPublish(t *testing.T) {
 
 	// A reader (a fresh browser context without the moderator's cookies)
 	// finds it on the field's FAQ, in the overview and on the thread.
-	reader, cancel := chromedp.NewContext(b, chromedp.WithNewBrowserContext())
-	t.Cleanup(cancel)
-	if err := chromedp.Do(reader, chromedp.Navigate("about:blank")); err != nil {
-		t.Fatalf("open a second browser context: %v", err)
-	}
+	reader := secondBrowser(t, b)
 	step(t, reader, "the field's FAQ",
 		chromedp.Navigate(base+"/themenfeld/familie-kind"),
 		chromedp.Click(chromedp.CSS(`main a[href="/themenfeld/familie-kind/faq"]`)),

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"encoding/json"
 	"net/http"
 	"strconv"
@@ -19,26 +18,12 @@ import (
 // sees the placeholder instead of the text.
 func TestBrowserFlagHideAudit(t *testing.T) {
 	base, data := startServer(t)
-	const password = "Sehr-geheim-2026"
-	for _, u := range []struct{ email, name, role, fields string }{
-		{"anna.autorin@kreis-musterland.de", "Anna Autorin", "member", ""},
-		{"mira.mitglied@gemeinde-beispielhausen.de", "Mira Mitglied", "member", ""},
-		{"moritz.moderator@kreis-musterland.de", "Moritz Moderator", "moderator", "familie-kind"},
-	} {
-		args := []string{"user", "add", "--data", data, "--email", u.email, "--name", u.name, "--role", u.role, "--password-stdin"}
-		if u.fields != "" {
-			args = append(args, "--fields", u.fields)
-		}
-		if code, _, errOut := runCmd(t, password+"\n", args...); code != 0 {
-			t.Fatalf("user add %s: %d %s", u.email, code, errOut)
-		}
-	}
-	code, out, errOut := runCmd(t, "", "token", "create", "--data", data, "--email", "anna.autorin@kreis-musterland.de")
-	if code != 0 {
-		t.Fatalf("token create: %d %s", code, errOut)
-	}
-	lines := strings.Split(strings.TrimSpace(out), "\n")
-	token := lines[len(lines)-1]
+	addUsers(t, data,
+		testUser{"anna.autorin@kreis-musterland.de", "Anna Autorin", "member", ""},
+		testUser{"mira.mitglied@gemeinde-beispielhausen.de", "Mira Mitglied", "member", ""},
+		testUser{"moritz.moderator@kreis-musterland.de", "Moritz Moderator", "moderator", "familie-kind"},
+	)
+	token := apiToken(t, data, "anna.autorin@kreis-musterland.de")
 
 	// The author, new to the forum, opens a thread through the API.
 	secret := "Meine Handynummer: 0170 1234567"
@@ -62,25 +47,9 @@ func TestBrowserFlagHideAudit(t *testing.T) {
 	threadURL := base + created.URL
 
 	member := newBrowser(t)
-	mod, cancel := chromedp.NewContext(member, chromedp.WithNewBrowserContext())
-	t.Cleanup(cancel)
-	// Start the second context's tab without a deadline (see pm_browser_test.go).
-	if err := chromedp.Do(mod, chromedp.Navigate("about:blank")); err != nil {
-		t.Fatalf("open a second browser context: %v", err)
-	}
-	login := func(b context.Context, who, email string) {
-		t.Helper()
-		step(t, b, "log in as "+who,
-			chromedp.Navigate(base+"/anmelden"),
-			chromedp.WaitVisible(chromedp.CSS("#f-email")),
-			chromedp.SendKeys(chromedp.CSS("#f-email"), email),
-			chromedp.SendKeys(chromedp.CSS("#f-password"), password),
-			chromedp.Submit(chromedp.CSS("main form button[type=submit]")),
-			chromedp.WaitVisible(chromedp.CSS(".flash")),
-		)
-	}
-	login(member, "member", "mira.mitglied@gemeinde-beispielhausen.de")
-	login(mod, "moderator", "moritz.moderator@kreis-musterland.de")
+	mod := secondBrowser(t, member)
+	logIn(t, member, base, "mira.mitglied@gemeinde-beispielhausen.de", testPassword)
+	logIn(t, mod, base, "moritz.moderator@kreis-musterland.de", testPassword)
 
 	// Until approved, the thread does not exist for the member.
 	step(t, member, "open the pending thread",

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"strings"
 	"testing"
 
@@ -15,38 +14,13 @@ import (
 // member, reloading, sees the status "Beantwortet" and the official badge.
 func TestBrowserPMQuestionAnsweredOfficially(t *testing.T) {
 	base, data := startServer(t)
-	// Accounts are added through the command line while the server runs:
-	// both open the same SQLite file.
-	const password = "Sehr-geheim-2026"
-	for _, u := range []struct{ email, name, role string }{
-		{"mira.mitglied@gemeinde-beispielhausen.de", "Mira Mitglied", "member"},
-		{"paula.pm@bund.example.de", "Paula PM", "pm"},
-	} {
-		if code, _, errOut := runCmd(t, password+"\n", "user", "add", "--data", data, "--email", u.email, "--name", u.name,
-			"--role", u.role, "--password-stdin"); code != 0 {
-			t.Fatalf("user add %s: %d %s", u.email, code, errOut)
-		}
-	}
+	addUsers(t, data,
+		testUser{"mira.mitglied@gemeinde-beispielhausen.de", "Mira Mitglied", "member", ""},
+		testUser{"paula.pm@bund.example.de", "Paula PM", "pm", ""},
+	)
 	member := newBrowser(t)
-	pm, cancel := chromedp.NewContext(member, chromedp.WithNewBrowserContext())
-	t.Cleanup(cancel)
-	// Start the context's tab here, without a deadline: step's timeout
-	// would otherwise close the tab (and its cookies) after the first step.
-	if err := chromedp.Do(pm, chromedp.Navigate("about:blank")); err != nil {
-		t.Fatalf("open a second browser context: %v", err)
-	}
-	login := func(b context.Context, who, email string) {
-		t.Helper()
-		step(t, b, "log in as "+who,
-			chromedp.Navigate(base+"/anmelden"),
-			chromedp.WaitVisible(chromedp.CSS("#f-email")),
-			chromedp.SendKeys(chromedp.CSS("#f-email"), email),
-			chromedp.SendKeys(chromedp.CSS("#f-password"), password),
-			chromedp.Submit(chromedp.CSS("main form button[type=submit]")),
-			chromedp.WaitVisible(chromedp.CSS(".flash")),
-		)
-	}
-	login(member, "member", "mira.mitglied@gemeinde-beispielhausen.de")
+	pm := secondBrowser(t, member)
+	logIn(t, member, base, "mira.mitglied@gemeinde-beispielhausen.de", testPassword)
 
 	// The member finds the area in the main navigation and asks there.
 	title := "Elterngeld digital: Wer trägt die Betriebskosten?"
@@ -77,7 +51,7 @@ func TestBrowserPMQuestionAnsweredOfficially(t *testing.T) {
 	}
 
 	// The pm user finds it in the queue, takes it over, answers and marks the answer official.
-	login(pm, "pm user", "paula.pm@bund.example.de")
+	logIn(t, pm, base, "paula.pm@bund.example.de", testPassword)
 	step(t, pm, "open the queue",
 		chromedp.Navigate(base+"/pm/queue"),
 		chromedp.WaitVisible(chromedp.CSS(".pm-queue")),

@@ -141,14 +141,7 @@ func TestBrowserPageTour(t *testing.T) {
 		t.Error("a CSP violation went unreported: the console check would miss real ones")
 	}
 
-	step(t, b, "log in as admin",
-		chromedp.EmulateViewport(1280, 900),
-		chromedp.Navigate(base+"/anmelden"),
-		chromedp.WaitVisible(chromedp.CSS("#f-email")),
-		chromedp.SendKeys(chromedp.CSS("#f-email"), "admin@kommunalforum.example"),
-		chromedp.SendKeys(chromedp.CSS("#f-password"), seed.DemoPassword),
-		chromedp.Submit(chromedp.CSS("main form button[type=submit]")),
-		chromedp.WaitVisible(chromedp.CSS(".flash")),
-	)
+	step(t, b, "desktop width", chromedp.EmulateViewport(1280, 900))
+	logIn(t, b, base, "admin@kommunalforum.example", seed.DemoPassword)
 	tour(adminPages)
 }
