@@ -32,11 +32,16 @@ func CanModerate(u *store.User, fieldID int64) bool {
 // ViewerOf is u as the store's read queries see a reader: what CanModerate
 // allows decides which hidden and pending content shows. Authors see their
 // own pending posts even while suspended.
+//
+// Protected areas: administrators see every field, everyone else the open
+// fields and those of their groups (User.Groups); moderators need the
+// membership too (User.ModFields holds only fields they may see).
 func ViewerOf(u *store.User) store.Viewer {
 	if u == nil {
 		return store.Viewer{}
 	}
-	v := store.Viewer{UserID: u.ID}
+	v := ReaderOf(u)
+	v.UserID = u.ID
 	switch {
 	case !CanWrite(u):
 	case u.Role == store.RoleAdmin:
@@ -45,6 +50,17 @@ func ViewerOf(u *store.User) store.Viewer {
 		v.ModFields = u.ModFields
 	}
 	return v
+}
+
+// ReaderOf is u as an ordinary reader: the protected areas u may see, but
+// neither hidden and pending content nor u's own pending posts. Actions
+// that work on published content only (votes, accepting, official answers)
+// look it up this way.
+func ReaderOf(u *store.User) store.Viewer {
+	if u == nil {
+		return store.Viewer{}
+	}
+	return store.Viewer{AllFields: u.Role == store.RoleAdmin, Groups: u.Groups}
 }
 
 // CanAdmin reports whether u administers the forum (topic fields, users).

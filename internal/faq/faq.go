@@ -82,7 +82,7 @@ type Input struct {
 // Entry returns the entry if u may see it; otherwise ErrNotFound, as if it
 // did not exist.
 func (f *FAQ) Entry(ctx context.Context, u *store.User, id int64) (store.FAQEntry, error) {
-	e, err := f.db.FAQEntryByID(ctx, id)
+	e, err := f.db.FAQEntryByID(ctx, auth.ViewerOf(u), id)
 	if err != nil {
 		return store.FAQEntry{}, err
 	}
@@ -96,7 +96,7 @@ func (f *FAQ) Entry(ctx context.Context, u *store.User, id int64) (store.FAQEntr
 // published ones in order, or every entry (archived last) for those who
 // manage the field.
 func (f *FAQ) Field(ctx context.Context, u *store.User, slug string) (store.TopicField, []store.FAQEntry, error) {
-	field, err := f.db.TopicFieldBySlug(ctx, slug)
+	field, err := f.db.TopicFieldFor(ctx, auth.ViewerOf(u), slug)
 	if err != nil {
 		return store.TopicField{}, nil, err
 	}
@@ -118,7 +118,7 @@ func (f *FAQ) Create(ctx context.Context, u *store.User, fieldSlug string, in In
 		return store.FAQEntry{}, auth.ErrForbidden
 	}
 	var c input.Checker
-	field, err := f.db.TopicFieldBySlug(ctx, strings.TrimSpace(fieldSlug))
+	field, err := f.db.TopicFieldFor(ctx, auth.ViewerOf(u), strings.TrimSpace(fieldSlug))
 	switch {
 	case errors.Is(err, store.ErrNotFound):
 		c.Add("topic_field", "faq.error.topic_field")
@@ -136,7 +136,7 @@ func (f *FAQ) Create(ctx context.Context, u *store.User, fieldSlug string, in In
 	if err != nil {
 		return store.FAQEntry{}, err
 	}
-	return f.db.FAQEntryByID(ctx, id)
+	return f.db.FAQEntryByID(ctx, auth.ViewerOf(u), id)
 }
 
 // Promote turns the answer postID into an entry of its thread's field,
@@ -146,14 +146,14 @@ func (f *FAQ) Create(ctx context.Context, u *store.User, fieldSlug string, in In
 // answer can be promoted, and each answer once (while its entry is not
 // archived); both are validation errors on from_post.
 func (f *FAQ) Promote(ctx context.Context, u *store.User, postID int64, publish bool) (store.FAQEntry, error) {
-	p, err := f.db.PostByID(ctx, postID)
+	p, err := f.db.PostFor(ctx, auth.ViewerOf(u), postID)
 	if err != nil {
 		return store.FAQEntry{}, err
 	}
 	if p.Deleted() {
 		return store.FAQEntry{}, store.ErrNotFound
 	}
-	t, err := f.db.ThreadByID(ctx, p.ThreadID)
+	t, err := f.db.ThreadFor(ctx, auth.ViewerOf(u), p.ThreadID)
 	if err != nil {
 		return store.FAQEntry{}, fmt.Errorf("thread of post %d: %w", postID, err)
 	}
@@ -183,7 +183,7 @@ func (f *FAQ) Promote(ctx context.Context, u *store.User, postID int64, publish 
 	if err != nil {
 		return store.FAQEntry{}, err
 	}
-	return f.db.FAQEntryByID(ctx, id)
+	return f.db.FAQEntryByID(ctx, auth.ViewerOf(u), id)
 }
 
 // Update saves a new version of the entry's question and answer and its
@@ -201,7 +201,7 @@ func (f *FAQ) Update(ctx context.Context, u *store.User, id int64, in Input) (st
 	if err := f.db.UpdateFAQEntry(ctx, u.ID, e.ID, up); err != nil {
 		return store.FAQEntry{}, err
 	}
-	return f.db.FAQEntryByID(ctx, e.ID)
+	return f.db.FAQEntryByID(ctx, auth.ViewerOf(u), e.ID)
 }
 
 // SetState publishes (store.FAQPublished), withdraws (store.FAQDraft),
@@ -221,7 +221,7 @@ func (f *FAQ) SetState(ctx context.Context, u *store.User, id int64, state strin
 	if err := f.db.SetFAQState(ctx, u.ID, e.ID, state); err != nil {
 		return store.FAQEntry{}, err
 	}
-	return f.db.FAQEntryByID(ctx, e.ID)
+	return f.db.FAQEntryByID(ctx, auth.ViewerOf(u), e.ID)
 }
 
 // Move shifts the entry delta places within its field's order (-1 up,
@@ -257,7 +257,7 @@ func (f *FAQ) place(ctx context.Context, u *store.User, e store.FAQEntry, positi
 	if err := f.db.PlaceFAQEntry(ctx, u.ID, e.ID, position); err != nil {
 		return store.FAQEntry{}, err
 	}
-	return f.db.FAQEntryByID(ctx, e.ID)
+	return f.db.FAQEntryByID(ctx, auth.ViewerOf(u), e.ID)
 }
 
 // Revisions returns the entry with every saved version, oldest first:
@@ -335,14 +335,14 @@ func (f *FAQ) Patch(ctx context.Context, u *store.User, id int64, p Patch) (stor
 			return store.FAQEntry{}, err
 		}
 	}
-	return f.db.FAQEntryByID(ctx, e.ID)
+	return f.db.FAQEntryByID(ctx, auth.ViewerOf(u), e.ID)
 }
 
 // Manage returns the entry for u to change (its edit form, say). Those
 // who may not manage it get auth.ErrForbidden for a published entry and
 // store.ErrNotFound for one they cannot see at all.
 func (f *FAQ) Manage(ctx context.Context, u *store.User, id int64) (store.FAQEntry, error) {
-	e, err := f.db.FAQEntryByID(ctx, id)
+	e, err := f.db.FAQEntryByID(ctx, auth.ViewerOf(u), id)
 	if err != nil {
 		return store.FAQEntry{}, err
 	}

@@ -95,7 +95,7 @@ func (f *Forum) CheckThread(ctx context.Context, u *store.User, fieldSlug, kind,
 		kind = store.KindDiscussion
 	}
 	d := Draft{Kind: c.OneOf("kind", kind, store.Kinds)}
-	field, err := f.db.TopicFieldBySlug(ctx, fieldSlug)
+	field, err := f.db.TopicFieldFor(ctx, auth.ReaderOf(u), fieldSlug)
 	if errors.Is(err, store.ErrNotFound) || (err == nil && !auth.CanCreateThread(u, field)) {
 		c.Add("topic_field", "error.forum.topic_field")
 	} else if err != nil {

@@ -298,7 +298,7 @@ func (m *Moderation) Move(ctx context.Context, u *store.User, threadID int64, fi
 	}
 	var c input.Checker
 	reason = c.Text("reason", reason, false, MinReason, MaxReason)
-	to, err := m.db.TopicFieldBySlug(ctx, fieldSlug)
+	to, err := m.db.TopicFieldFor(ctx, auth.ReaderOf(u), fieldSlug)
 	switch {
 	case errors.Is(err, store.ErrNotFound) || (err == nil && to.Archived()):
 		c.Add("topic_field", "error.forum.topic_field")

@@ -35,14 +35,14 @@ func (q *QA) Vote(ctx context.Context, u *store.User, postID int64, value int) (
 		c.Add("value", "qa.error.vote_value")
 		return 0, c.Err()
 	}
-	p, err := q.db.PostByID(ctx, postID)
+	p, err := q.db.PostFor(ctx, auth.ReaderOf(u), postID)
 	if err != nil {
 		return 0, err
 	}
 	if p.Deleted() {
 		return 0, store.ErrNotFound
 	}
-	t, err := q.db.ThreadByID(ctx, p.ThreadID)
+	t, err := q.db.ThreadFor(ctx, auth.ReaderOf(u), p.ThreadID)
 	if err != nil {
 		return 0, fmt.Errorf("thread of post %d: %w", postID, err)
 	}
@@ -58,7 +58,7 @@ func (q *QA) Vote(ctx context.Context, u *store.User, postID int64, value int) (
 // it is afterwards. A post that is not a visible answer of this question
 // is a validation error on post_id.
 func (q *QA) Accept(ctx context.Context, u *store.User, threadID, postID int64) (store.Thread, error) {
-	t, err := q.db.ThreadByID(ctx, threadID)
+	t, err := q.db.ThreadFor(ctx, auth.ReaderOf(u), threadID)
 	if err != nil {
 		return store.Thread{}, err
 	}
@@ -66,7 +66,7 @@ func (q *QA) Accept(ctx context.Context, u *store.User, threadID, postID int64) 
 		return store.Thread{}, auth.ErrForbidden
 	}
 	if postID != 0 {
-		p, err := q.db.PostByID(ctx, postID)
+		p, err := q.db.PostFor(ctx, auth.ReaderOf(u), postID)
 		if err != nil && !errors.Is(err, store.ErrNotFound) {
 			return store.Thread{}, err
 		}
@@ -81,7 +81,7 @@ func (q *QA) Accept(ctx context.Context, u *store.User, threadID, postID int64) 
 	if err := q.db.AcceptAnswer(ctx, u.ID, t.ID, postID); err != nil {
 		return store.Thread{}, err
 	}
-	return q.db.ThreadByID(ctx, t.ID)
+	return q.db.ThreadFor(ctx, auth.ReaderOf(u), t.ID)
 }
 
 // CloseDuplicate closes the question threadID as a duplicate of the
@@ -93,7 +93,7 @@ func (q *QA) Accept(ctx context.Context, u *store.User, threadID, postID int64) 
 // question that chain ends in, so readers are sent there in one step; a
 // chain that leads back to threadID is refused.
 func (q *QA) CloseDuplicate(ctx context.Context, u *store.User, threadID, canonicalID int64) (store.Thread, error) {
-	t, err := q.db.ThreadByID(ctx, threadID)
+	t, err := q.db.ThreadFor(ctx, auth.ReaderOf(u), threadID)
 	if err != nil {
 		return store.Thread{}, err
 	}
@@ -105,7 +105,7 @@ func (q *QA) CloseDuplicate(ctx context.Context, u *store.User, threadID, canoni
 			return t, nil // open already
 		}
 	} else {
-		final, err := q.resolveCanonical(ctx, t, canonicalID)
+		final, err := q.resolveCanonical(ctx, u, t, canonicalID)
 		if err != nil {
 			return store.Thread{}, err
 		}
@@ -117,12 +117,12 @@ func (q *QA) CloseDuplicate(ctx context.Context, u *store.User, threadID, canoni
 	if err := q.db.CloseDuplicate(ctx, u.ID, t.ID, canonicalID); err != nil {
 		return store.Thread{}, err
 	}
-	return q.db.ThreadByID(ctx, t.ID)
+	return q.db.ThreadFor(ctx, auth.ReaderOf(u), t.ID)
 }
 
 // resolveCanonical follows duplicate links from id to the question that is
 // not itself a duplicate, checking each step.
-func (q *QA) resolveCanonical(ctx context.Context, t store.Thread, id int64) (store.Thread, error) {
+func (q *QA) resolveCanonical(ctx context.Context, u *store.User, t store.Thread, id int64) (store.Thread, error) {
 	invalid := func(key string) (store.Thread, error) {
 		var c input.Checker
 		c.Add("canonical", key)
@@ -132,7 +132,7 @@ func (q *QA) resolveCanonical(ctx context.Context, t store.Thread, id int64) (st
 		if id == t.ID {
 			return invalid("qa.error.canonical_self")
 		}
-		c, err := q.db.ThreadByID(ctx, id)
+		c, err := q.db.ThreadFor(ctx, auth.ReaderOf(u), id)
 		if errors.Is(err, store.ErrNotFound) {
 			return invalid("qa.error.canonical_missing")
 		}

@@ -40,14 +40,14 @@ func NewPM(db *store.DB, defaultBody string) *PM {
 // question and returns the post. answeringBody may be empty: then the pm
 // user's organisation answers, or else the default body.
 func (pm *PM) MarkOfficial(ctx context.Context, u *store.User, postID int64, answeringBody string) (store.Post, error) {
-	p, err := pm.db.PostByID(ctx, postID)
+	p, err := pm.db.PostFor(ctx, auth.ReaderOf(u), postID)
 	if err != nil {
 		return store.Post{}, err
 	}
 	if p.Deleted() {
 		return store.Post{}, store.ErrNotFound
 	}
-	t, err := pm.db.ThreadByID(ctx, p.ThreadID)
+	t, err := pm.db.ThreadFor(ctx, auth.ReaderOf(u), p.ThreadID)
 	if err != nil {
 		return store.Post{}, fmt.Errorf("thread of post %d: %w", postID, err)
 	}
@@ -68,7 +68,7 @@ func (pm *PM) MarkOfficial(ctx context.Context, u *store.User, postID int64, ans
 	if err := pm.db.MarkOfficial(ctx, u.ID, p.ID, answeringBody); err != nil {
 		return store.Post{}, err
 	}
-	return pm.db.PostByID(ctx, p.ID)
+	return pm.db.PostFor(ctx, auth.ReaderOf(u), p.ID)
 }
 
 // Assign hands the PM question threadID to the pm user assigneeID and
@@ -90,7 +90,7 @@ func (pm *PM) Assign(ctx context.Context, u *store.User, threadID, assigneeID in
 	if err := pm.db.AssignPM(ctx, u.ID, t.ID, a.ID); err != nil {
 		return store.Thread{}, err
 	}
-	return pm.db.ThreadByID(ctx, t.ID)
+	return pm.db.ThreadFor(ctx, auth.ReaderOf(u), t.ID)
 }
 
 // AssignEmail is Assign with the assignee named by email address.
@@ -133,12 +133,12 @@ func (pm *PM) SetStatus(ctx context.Context, u *store.User, threadID int64, stat
 	if err := pm.db.SetPMStatus(ctx, u.ID, t.ID, status); err != nil {
 		return store.Thread{}, err
 	}
-	return pm.db.ThreadByID(ctx, t.ID)
+	return pm.db.ThreadFor(ctx, auth.ReaderOf(u), t.ID)
 }
 
 // pmThread loads a PM question that u may assign.
 func (pm *PM) pmThread(ctx context.Context, u *store.User, threadID int64) (store.Thread, error) {
-	t, err := pm.db.ThreadByID(ctx, threadID)
+	t, err := pm.db.ThreadFor(ctx, auth.ReaderOf(u), threadID)
 	if err != nil {
 		return store.Thread{}, err
 	}
@@ -181,7 +181,7 @@ func (pm *PM) Queue(ctx context.Context, u *store.User, f QueueFilter, now time.
 	if err := c.Err(); err != nil {
 		return nil, 0, err
 	}
-	return pm.db.PMQueue(ctx, sf, now, limit, offset)
+	return pm.db.PMQueue(ctx, auth.ReaderOf(u), sf, now, limit, offset)
 }
 
 // Stats returns the public statistics: per topic field, then overall.

@@ -78,12 +78,12 @@ func count(t *testing.T, db *store.DB) census {
 		t.Fatal(err)
 	}
 	c := census{users: len(users), postsByThread: map[int64][]store.Post{}}
-	fs, err := db.TopicFields(ctx, true)
+	fs, err := db.TopicFields(ctx, store.Viewer{AllFields: true}, true)
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, f := range fs {
-		ts, total, err := db.ThreadsByField(ctx, f.ID, 1000, 0)
+		ts, total, err := db.ThreadsByField(ctx, store.Viewer{AllFields: true}, f.ID, 1000, 0)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -37,7 +37,7 @@ func TestTopicFieldStatsIncludesArchived(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	fs, err := db.TopicFieldStats(ctx, true)
+	fs, err := db.TopicFieldStats(ctx, Viewer{AllFields: true}, true)
 	if err != nil {
 		t.Fatalf("TopicFieldStats: %v", err)
 	}

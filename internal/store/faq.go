@@ -157,13 +157,15 @@ func nullDate(t time.Time) sql.NullString {
 	return sql.NullString{String: t.Format(dateLayout), Valid: true}
 }
 
-// FAQEntryByID returns an entry in any state; who may see it is faq's decision.
-func (db *DB) FAQEntryByID(ctx context.Context, id int64) (FAQEntry, error) {
-	return scanFAQEntry(db.read.QueryRowContext(ctx, "SELECT "+faqCols+faqFrom+" WHERE e.id = ?", id))
+// FAQEntryByID returns an entry in any state if its field is one v may see,
+// else ErrNotFound; which states v may read is faq's decision.
+func (db *DB) FAQEntryByID(ctx context.Context, v Viewer, id int64) (FAQEntry, error) {
+	return scanFAQEntry(db.read.QueryRowContext(ctx, "SELECT "+faqCols+faqFrom+" WHERE e.id = ? AND "+v.SeesField("e.topic_field_id"), id))
 }
 
 // FAQEntriesByField lists a field's entries in their order: the published
-// ones, or with allStates every entry, archived ones last.
+// ones, or with allStates every entry, archived ones last. The caller has
+// looked the field up for its reader (TopicFieldFor).
 func (db *DB) FAQEntriesByField(ctx context.Context, fieldID int64, allStates bool) ([]FAQEntry, error) {
 	where := " WHERE e.topic_field_id = ? AND e.state = 'published'"
 	if allStates {
@@ -185,9 +187,9 @@ type FAQFieldGroup struct {
 
 // FAQOverview returns the published entries of all fields, grouped by field
 // in the fields' display order (archived fields last); fields without
-// published entries are left out.
-func (db *DB) FAQOverview(ctx context.Context) ([]FAQFieldGroup, error) {
-	es, err := db.queryFAQEntries(ctx, "SELECT "+faqCols+faqFrom+` WHERE e.state = 'published'
+// published entries and fields v may not see are left out.
+func (db *DB) FAQOverview(ctx context.Context, v Viewer) ([]FAQFieldGroup, error) {
+	es, err := db.queryFAQEntries(ctx, "SELECT "+faqCols+faqFrom+` WHERE e.state = 'published' AND `+v.SeesField("e.topic_field_id")+`
 		ORDER BY f.archived_at IS NOT NULL, f.position, f.id, e.position, e.id`)
 	if err != nil {
 		return nil, err
@@ -208,7 +210,8 @@ func (db *DB) FAQOverview(ctx context.Context) ([]FAQFieldGroup, error) {
 
 // FAQEntriesByThread lists the entries promoted from answers in the thread
 // (for the thread's "In die FAQ übernommen" notice): the published ones,
-// or with allStates all but the archived ones.
+// or with allStates all but the archived ones. The caller has looked the
+// thread up for its reader (ThreadFor).
 func (db *DB) FAQEntriesByThread(ctx context.Context, threadID int64, allStates bool) ([]FAQEntry, error) {
 	where := " WHERE e.source_thread_id = ? AND e.state = 'published'"
 	if allStates {

@@ -72,7 +72,7 @@ func TestFAQCreateAndRevisions(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e, err := f.db.FAQEntryByID(ctx, id)
+	e, err := f.db.FAQEntryByID(ctx, Viewer{AllFields: true}, id)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -94,7 +94,7 @@ func TestFAQCreateAndRevisions(t *testing.T) {
 	if err := f.db.UpdateFAQEntry(ctx, f.mod.ID, id, up); err != nil {
 		t.Fatal(err)
 	}
-	e, _ = f.db.FAQEntryByID(ctx, id)
+	e, _ = f.db.FAQEntryByID(ctx, Viewer{AllFields: true}, id)
 	if e.Version != 2 || e.Question != up.Question || e.AnswerHTML != "<p>neu</p>" || !e.ReviewBy.IsZero() || !e.UpdatedAt.Equal(f.clock.now) {
 		t.Errorf("after updates = %+v", e)
 	}
@@ -109,7 +109,7 @@ func TestFAQCreateAndRevisions(t *testing.T) {
 	if got := f.auditActions(t); !slices.Equal(got, want) {
 		t.Errorf("audit = %v, want %v", got, want)
 	}
-	if _, err := f.db.FAQEntryByID(ctx, 999); !errors.Is(err, ErrNotFound) {
+	if _, err := f.db.FAQEntryByID(ctx, Viewer{AllFields: true}, 999); !errors.Is(err, ErrNotFound) {
 		t.Errorf("FAQEntryByID(999) = %v, want ErrNotFound", err)
 	}
 	if err := f.db.UpdateFAQEntry(ctx, f.mod.ID, 999, up); !errors.Is(err, ErrNotFound) {
@@ -172,7 +172,7 @@ func TestFAQStatesAndVisibility(t *testing.T) {
 	if err := f.db.SetFAQState(ctx, f.mod.ID, pub, "gone"); err == nil {
 		t.Error("SetFAQState with an unknown state succeeded")
 	}
-	e, _ := f.db.FAQEntryByID(ctx, pub)
+	e, _ := f.db.FAQEntryByID(ctx, Viewer{AllFields: true}, pub)
 	if e.State != FAQPublished || !e.PublishedAt.Equal(f.clock.now) {
 		t.Errorf("published entry = %s at %v", e.State, e.PublishedAt)
 	}
@@ -185,7 +185,7 @@ func TestFAQStatesAndVisibility(t *testing.T) {
 	if len(all) != 2 || all[0].ID != draft {
 		t.Errorf("FAQEntriesByField(all) = %d entries, want 2 in order", len(all))
 	}
-	groups, err := f.db.FAQOverview(ctx)
+	groups, err := f.db.FAQOverview(ctx, Viewer{AllFields: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -196,7 +196,7 @@ func TestFAQStatesAndVisibility(t *testing.T) {
 	if err := f.db.SetFAQState(ctx, f.mod.ID, pub, FAQDraft); err != nil {
 		t.Fatal(err)
 	}
-	if groups, _ := f.db.FAQOverview(ctx); len(groups) != 1 {
+	if groups, _ := f.db.FAQOverview(ctx, Viewer{AllFields: true}); len(groups) != 1 {
 		t.Errorf("after withdrawing, FAQOverview has %d fields, want 1", len(groups))
 	}
 	want := []string{"faq.create:", "faq.create:", "faq.create:", "faq.publish:", "faq.publish:", "faq.unpublish:"}
@@ -241,7 +241,7 @@ func TestFAQPromotedAndNeedsReview(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	e, _ := p.db.FAQEntryByID(ctx, published)
+	e, _ := p.db.FAQEntryByID(ctx, Viewer{AllFields: true}, published)
 	if e.SourceOfficial != 1 || e.SourceOfficialBy != "OZG-PM" || !e.SourceAvailable() || e.SourceThreadURL() != "/t/"+strconv.FormatInt(q, 10)+"-frage" {
 		t.Errorf("source of promoted entry = %+v", e)
 	}
@@ -258,7 +258,7 @@ func TestFAQPromotedAndNeedsReview(t *testing.T) {
 	if err := p.db.EditPost(ctx, plain, p.pm.ID, "Ergänzung 2", "<p>Ergänzung 2</p>"); err != nil {
 		t.Fatal(err)
 	}
-	if e, _ := p.db.FAQEntryByID(ctx, fromPlain); e.State != FAQPublished {
+	if e, _ := p.db.FAQEntryByID(ctx, Viewer{AllFields: true}, fromPlain); e.State != FAQPublished {
 		t.Errorf("entry from a plain answer after its edit = %s, want published", e.State)
 	}
 	p.clock.now = p.clock.now.Add(time.Hour)
@@ -266,7 +266,7 @@ func TestFAQPromotedAndNeedsReview(t *testing.T) {
 		t.Fatal(err)
 	}
 	for id, want := range map[int64]string{published: FAQNeedsReview, draft: FAQNeedsReview, archived: FAQArchived, fromPlain: FAQPublished} {
-		if e, _ := p.db.FAQEntryByID(ctx, id); e.State != want {
+		if e, _ := p.db.FAQEntryByID(ctx, Viewer{AllFields: true}, id); e.State != want {
 			t.Errorf("entry %d after the new official version = %s, want %s", id, e.State, want)
 		}
 	}

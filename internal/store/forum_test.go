@@ -15,7 +15,7 @@ func seedFields(t *testing.T, db *DB) []TopicField {
 	}); err != nil {
 		t.Fatal(err)
 	}
-	fs, err := db.TopicFields(ctx, true)
+	fs, err := db.TopicFields(ctx, Viewer{AllFields: true}, true)
 	if err != nil || len(fs) != 2 {
 		t.Fatalf("TopicFields = %v, %v", fs, err)
 	}
@@ -46,8 +46,8 @@ func TestEnsureTopicFieldsOnlyOnFirstStart(t *testing.T) {
 	if err := db.EnsureTopicFields(ctx, []TopicField{{Slug: "familie-kind", Name: "Familie & Kind"}}); err != nil {
 		t.Fatal(err)
 	}
-	all, _ := db.TopicFields(ctx, true)
-	active, _ := db.TopicFields(ctx, false)
+	all, _ := db.TopicFields(ctx, Viewer{AllFields: true}, true)
+	active, _ := db.TopicFields(ctx, Viewer{AllFields: true}, false)
 	if len(all) != 2 || len(active) != 1 || active[0].Slug != "familie" {
 		t.Errorf("after restart: all=%v active=%v", all, active)
 	}
@@ -84,7 +84,7 @@ func TestThreadAndPostCounters(t *testing.T) {
 	if err := db.DeletePost(ctx, r1, u.ID); !errors.Is(err, ErrNotFound) {
 		t.Errorf("second delete = %v, want ErrNotFound", err)
 	}
-	stats, _ := db.TopicFieldStats(ctx, false)
+	stats, _ := db.TopicFieldStats(ctx, Viewer{AllFields: true}, false)
 	if stats[0].ThreadCount != 1 || stats[1].ThreadCount != 0 {
 		t.Errorf("TopicFieldStats = %+v", stats)
 	}

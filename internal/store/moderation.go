@@ -5,79 +5,15 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"slices"
 	"strings"
 	"time"
 )
 
-// Moderation: who sees hidden and pending content (Viewer), flags, the
-// review queue, hiding, approval, thread actions, write suspensions,
-// moderator assignment and the field-scoped audit log. The rules (who may,
+// Moderation: flags, the review queue, hiding, approval, thread actions,
+// write suspensions, moderator assignment and the field-scoped audit log
+// (who sees what is Viewer's, in viewer.go). The rules (who may,
 // which values) live in packages auth and moderation; these functions keep
 // the data consistent and write each action's audit row in its transaction.
-
-// Viewer is who reads, as far as the read queries need to know: hidden and
-// pending content shows to the moderators of its field, pending posts and
-// the text of hidden ones also to their authors. auth.ViewerOf builds it
-// from a user; the zero Viewer is an anonymous reader.
-type Viewer struct {
-	UserID    int64   // 0: anonymous
-	ModAll    bool    // moderates every field (administrators)
-	ModFields []int64 // the fields moderated otherwise
-}
-
-// Moderates reports whether v moderates the field.
-func (v Viewer) Moderates(fieldID int64) bool {
-	return v.ModAll || slices.Contains(v.ModFields, fieldID)
-}
-
-// seesThread reports whether v may see t: a hidden thread only its
-// field's moderators, one waiting for approval also its author.
-func (v Viewer) seesThread(t Thread) bool {
-	switch {
-	case v.Moderates(t.TopicFieldID):
-		return true
-	case t.Hidden():
-		return false
-	case t.Pending:
-		return v.UserID != 0 && t.AuthorID == v.UserID
-	}
-	return true
-}
-
-// wrote reports whether v is the author of p.
-func (v Viewer) wrote(p Post) bool { return v.UserID != 0 && p.AuthorID == v.UserID }
-
-// withhold blanks the text of a hidden post v may not read.
-func (v Viewer) withhold(p *Post, mod bool) {
-	if p.Hidden() && !mod && !v.wrote(*p) {
-		p.Body, p.BodyHTML, p.HiddenReason, p.Withheld = "", "", "", true
-	}
-}
-
-// postCond is the condition on posts p that v sees in a thread: all of
-// them for its moderators, else the approved ones and v's own.
-func (v Viewer) postCond(mod bool) (string, []any) {
-	if mod {
-		return "1", nil
-	}
-	return "(p.approved = 1 OR p.author_id = ?)", []any{v.UserID}
-}
-
-// fieldCond is the condition that the topic field in col is one v moderates.
-func (v Viewer) fieldCond(col string) (string, []any) {
-	switch {
-	case v.ModAll:
-		return "1", nil
-	case len(v.ModFields) == 0:
-		return "0", nil
-	}
-	args := make([]any, len(v.ModFields))
-	for i, f := range v.ModFields {
-		args[i] = f
-	}
-	return col + " IN (?" + strings.Repeat(",?", len(args)-1) + ")", args
-}
 
 // moderatesThread reports whether v moderates the thread's field; a
 // missing thread is moderated by nobody.

@@ -205,11 +205,11 @@ func TestHiddenAndPendingThreads(t *testing.T) {
 		}
 	}
 	// Neither shows in any list or count.
-	ts, total, _ := f.db.ThreadsFiltered(ctx, ThreadFilter{FieldID: field}, 10, 0)
-	latest, _ := f.db.LatestThreads(ctx, 10)
-	byAuthor, _ := f.db.ThreadsByAuthor(ctx, f.author.ID, 10)
-	stats, _ := f.db.TopicFieldStats(ctx, false)
-	questions, _, _, _ := f.db.UserQAStats(ctx, f.newbie.ID)
+	ts, total, _ := f.db.ThreadsFiltered(ctx, Viewer{AllFields: true}, ThreadFilter{FieldID: field}, 10, 0)
+	latest, _ := f.db.LatestThreads(ctx, Viewer{AllFields: true}, 10)
+	byAuthor, _ := f.db.ThreadsByAuthor(ctx, Viewer{AllFields: true}, f.author.ID, 10)
+	stats, _ := f.db.TopicFieldStats(ctx, Viewer{AllFields: true}, false)
+	questions, _, _, _ := f.db.UserQAStats(ctx, Viewer{AllFields: true}, f.newbie.ID)
 	if len(ts) != 0 || total != 0 || len(latest) != 0 || len(byAuthor) != 0 || stats[0].ThreadCount != 0 || questions != 0 {
 		t.Errorf("lists show hidden or pending threads: %d/%d, %d, %d, %d, %d", len(ts), total, len(latest), len(byAuthor), stats[0].ThreadCount, questions)
 	}
@@ -231,7 +231,7 @@ func TestHiddenAndPendingThreads(t *testing.T) {
 	if err := f.db.ModerateThread(ctx, f.mod.ID, f.thread, ThreadUnhide, ""); err != nil {
 		t.Fatal(err)
 	}
-	if _, total, _ := f.db.ThreadsFiltered(ctx, ThreadFilter{FieldID: field}, 10, 0); total != 2 {
+	if _, total, _ := f.db.ThreadsFiltered(ctx, Viewer{AllFields: true}, ThreadFilter{FieldID: field}, 10, 0); total != 2 {
 		t.Errorf("after unhiding and approving: %d threads listed, want 2", total)
 	}
 }
@@ -246,11 +246,11 @@ func TestPinnedThreadsLeadTheirField(t *testing.T) {
 	if err := db.ModerateThread(ctx, u.ID, old, ThreadPin, ""); err != nil {
 		t.Fatal(err)
 	}
-	ts, _, _ := db.ThreadsFiltered(ctx, ThreadFilter{FieldID: fs[0].ID}, 10, 0)
+	ts, _, _ := db.ThreadsFiltered(ctx, Viewer{AllFields: true}, ThreadFilter{FieldID: fs[0].ID}, 10, 0)
 	if len(ts) != 2 || ts[0].ID != old || !ts[0].Pinned || ts[1].ID != newer {
 		t.Errorf("field list = %v, want the pinned thread %d first", ts, old)
 	}
-	if latest, _ := db.LatestThreads(ctx, 10); latest[0].ID != newer {
+	if latest, _ := db.LatestThreads(ctx, Viewer{AllFields: true}, 10); latest[0].ID != newer {
 		t.Errorf("latest threads start with %d, want %d: pinning is per field", latest[0].ID, newer)
 	}
 	if err := db.MoveThread(ctx, u.ID, old, fs[1].ID, "passt besser"); err != nil {

@@ -253,10 +253,11 @@ type PMFilter struct {
 }
 
 // PMQueue lists PM questions matching f with the total number of matches:
-// unanswered first, then by deadline, so overdue questions lead.
-func (db *DB) PMQueue(ctx context.Context, f PMFilter, now time.Time, limit, offset int) ([]Thread, int, error) {
+// unanswered first, then by deadline, so overdue questions lead; questions
+// in fields v may not see are left out.
+func (db *DB) PMQueue(ctx context.Context, v Viewer, f PMFilter, now time.Time, limit, offset int) ([]Thread, int, error) {
 	// Each filter adds a fixed clause; only values go through ?.
-	conds := []string{"t.kind = 'pm_question'", listed}
+	conds := []string{"t.kind = 'pm_question'", listed, v.SeesField("t.topic_field_id")}
 	var args []any
 	if f.Status != "" {
 		if !slices.Contains(PMStates, f.Status) {
@@ -282,14 +283,15 @@ func (db *DB) PMQueue(ctx context.Context, f PMFilter, now time.Time, limit, off
 	return ts, total, err
 }
 
-// PMQuestions lists all PM questions, newest first, with their number:
-// the public list of the PM area.
-func (db *DB) PMQuestions(ctx context.Context, limit, offset int) ([]Thread, int, error) {
+// PMQuestions lists the PM questions v may see, newest first, with their
+// number: the public list of the PM area.
+func (db *DB) PMQuestions(ctx context.Context, v Viewer, limit, offset int) ([]Thread, int, error) {
+	vis := " AND " + v.SeesField("t.topic_field_id")
 	var total int
-	if err := db.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM threads t WHERE t.kind = 'pm_question' AND `+listed).Scan(&total); err != nil {
+	if err := db.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM threads t WHERE t.kind = 'pm_question' AND `+listed+vis).Scan(&total); err != nil {
 		return nil, 0, err
 	}
-	ts, err := db.queryThreads(ctx, "SELECT "+threadCols+threadFrom+` WHERE t.kind = 'pm_question' AND `+listed+`
+	ts, err := db.queryThreads(ctx, "SELECT "+threadCols+threadFrom+` WHERE t.kind = 'pm_question' AND `+listed+vis+`
 		ORDER BY t.created_at DESC, t.id DESC LIMIT ? OFFSET ?`, limit, offset)
 	return ts, total, err
 }
@@ -319,13 +321,16 @@ func (s PMFieldStats) Total() int { return s.New + s.Working + s.Answered }
 
 // PMStats returns one row per topic field (active fields, and archived ones
 // that hold PM questions), in display order, then the row for all fields.
+// The statistics are public: they count open fields only, for everyone,
+// so protected areas show up in no number.
 func (db *DB) PMStats(ctx context.Context) ([]PMFieldStats, error) {
-	fields, err := db.TopicFields(ctx, true)
+	anonymous := Viewer{}
+	fields, err := db.TopicFields(ctx, anonymous, true)
 	if err != nil {
 		return nil, err
 	}
 	rows, err := db.read.QueryContext(ctx, `SELECT t.topic_field_id, t.pm_status, t.created_at, t.pm_answered_at
-		FROM threads t WHERE t.kind = 'pm_question' AND `+listed)
+		FROM threads t WHERE t.kind = 'pm_question' AND `+listed+` AND `+anonymous.SeesField("t.topic_field_id"))
 	if err != nil {
 		return nil, err
 	}

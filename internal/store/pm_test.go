@@ -308,7 +308,7 @@ func TestPMQueueFilters(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			ts, total, err := f.db.PMQueue(ctx, tt.filter, now, 10, 0)
+			ts, total, err := f.db.PMQueue(ctx, Viewer{AllFields: true}, tt.filter, now, 10, 0)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -324,13 +324,13 @@ func TestPMQueueFilters(t *testing.T) {
 			}
 		})
 	}
-	if ts, total, _ := f.db.PMQueue(ctx, PMFilter{}, now, 2, 2); total != 5 || len(ts) != 2 || ts[0].ID != justDue {
+	if ts, total, _ := f.db.PMQueue(ctx, Viewer{AllFields: true}, PMFilter{}, now, 2, 2); total != 5 || len(ts) != 2 || ts[0].ID != justDue {
 		t.Errorf("PMQueue(limit 2, offset 2) = %d items, total %d; want 2 of 5", len(ts), total)
 	}
-	if _, _, err := f.db.PMQueue(ctx, PMFilter{Status: "' OR 1=1 --"}, now, 10, 0); err == nil {
+	if _, _, err := f.db.PMQueue(ctx, Viewer{AllFields: true}, PMFilter{Status: "' OR 1=1 --"}, now, 10, 0); err == nil {
 		t.Error("PMQueue accepted an unknown status")
 	}
-	qs, total, err := f.db.PMQuestions(ctx, 10, 0)
+	qs, total, err := f.db.PMQuestions(ctx, Viewer{AllFields: true}, 10, 0)
 	if err != nil || total != 5 || len(qs) != 5 || qs[0].ID != justDue {
 		t.Errorf("PMQuestions = %d items, total %d, %v; want 5, newest first", len(qs), total, err)
 	}

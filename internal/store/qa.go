@@ -227,8 +227,9 @@ type ThreadFilter struct {
 // ThreadsFiltered lists the threads matching f that readers see (not
 // deleted, hidden or waiting for approval), newest activity first, with the
 // total count; a field's list puts its pinned threads first. Threads of
-// archived fields are left out unless f names a field or an author.
-func (db *DB) ThreadsFiltered(ctx context.Context, f ThreadFilter, limit, offset int) ([]Thread, int, error) {
+// archived fields are left out unless f names a field or an author, and so
+// are those of fields v may not see.
+func (db *DB) ThreadsFiltered(ctx context.Context, v Viewer, f ThreadFilter, limit, offset int) ([]Thread, int, error) {
 	if f.Filter == "" {
 		f.Filter = FilterAll
 	}
@@ -236,7 +237,7 @@ func (db *DB) ThreadsFiltered(ctx context.Context, f ThreadFilter, limit, offset
 	if !ok {
 		return nil, 0, fmt.Errorf("threads: unknown filter %q", f.Filter)
 	}
-	where := " WHERE " + listed + " AND " + cond
+	where := " WHERE " + listed + " AND " + cond + " AND " + v.SeesField("t.topic_field_id")
 	var args []any
 	if f.FieldID != 0 {
 		where += " AND t.topic_field_id = ?"
@@ -328,15 +329,17 @@ func (db *DB) QuestionPostPosition(ctx context.Context, threadID, postID int64) 
 
 // UserQAStats counts a user's questions, answers (posts after the opening
 // post of a question) and answers accepted as the solution, as readers see
-// them: deleted, hidden and pending ones do not count.
-func (db *DB) UserQAStats(ctx context.Context, userID int64) (questions, answers, accepted int, err error) {
+// them: deleted, hidden and pending ones do not count, nor those in fields
+// v may not see.
+func (db *DB) UserQAStats(ctx context.Context, v Viewer, userID int64) (questions, answers, accepted int, err error) {
+	vis := " AND " + v.SeesField("t.topic_field_id")
 	err = db.read.QueryRowContext(ctx, `SELECT
-		(SELECT COUNT(*) FROM threads t WHERE t.author_id = ?1 AND `+listed+` AND t.kind IN ('question', 'pm_question')),
+		(SELECT COUNT(*) FROM threads t WHERE t.author_id = ?1 AND `+listed+vis+` AND t.kind IN ('question', 'pm_question')),
 		(SELECT COUNT(*) FROM posts p JOIN threads t ON t.id = p.thread_id WHERE p.author_id = ?1 AND `+shown+`
-			AND `+listed+` AND t.kind IN ('question', 'pm_question')
+			AND `+listed+vis+` AND t.kind IN ('question', 'pm_question')
 			AND p.id > (SELECT MIN(id) FROM posts WHERE thread_id = p.thread_id)),
 		(SELECT COUNT(*) FROM threads t JOIN posts p ON p.id = t.accepted_post_id WHERE p.author_id = ?1
-			AND `+shown+` AND `+listed+`)`, userID).Scan(&questions, &answers, &accepted)
+			AND `+shown+` AND `+listed+vis+`)`, userID).Scan(&questions, &answers, &accepted)
 	if err != nil {
 		return 0, 0, 0, fmt.Errorf("q&a stats of user %d: %w", userID, err)
 	}
@@ -362,13 +365,13 @@ func (a Answer) URL() string { return fmt.Sprintf("/beitrag/%d", a.PostID) }
 func (a Answer) ThreadURL() string { return fmt.Sprintf("/t/%d-%s", a.ThreadID, a.ThreadSlug) }
 
 // AnswersByAuthor lists a user's answers to questions as readers see them
-// (not deleted, hidden or pending), newest first.
-func (db *DB) AnswersByAuthor(ctx context.Context, userID int64, limit int) ([]Answer, error) {
+// (not deleted, hidden or pending) in fields v may see, newest first.
+func (db *DB) AnswersByAuthor(ctx context.Context, v Viewer, userID int64, limit int) ([]Answer, error) {
 	rows, err := db.read.QueryContext(ctx, `SELECT p.id, t.id, t.title, t.slug, t.kind, p.score,
 		p.id = COALESCE(t.accepted_post_id, 0), p.created_at
 		FROM posts p JOIN threads t ON t.id = p.thread_id
-		WHERE p.author_id = ? AND `+shown+` AND `+listed+` AND t.kind IN ('question', 'pm_question')
-			AND p.id > (SELECT MIN(id) FROM posts WHERE thread_id = p.thread_id)
+		WHERE p.author_id = ? AND `+shown+` AND `+listed+` AND `+v.SeesField("t.topic_field_id")+`
+			AND t.kind IN ('question', 'pm_question') AND p.id > (SELECT MIN(id) FROM posts WHERE thread_id = p.thread_id)
 		ORDER BY p.id DESC LIMIT ?`, userID, limit)
 	if err != nil {
 		return nil, err

@@ -364,7 +364,7 @@ func TestThreadsFiltered(t *testing.T) {
 		{ThreadFilter{Filter: FilterQuestions, AuthorID: other.ID}, []int64{dupOpen, pmDone}},
 	}
 	for _, tt := range tests {
-		ts, total, err := db.ThreadsFiltered(ctx, tt.f, 20, 0)
+		ts, total, err := db.ThreadsFiltered(ctx, Viewer{AllFields: true}, tt.f, 20, 0)
 		if err != nil {
 			t.Errorf("ThreadsFiltered(%+v): %v", tt.f, err)
 			continue
@@ -379,20 +379,20 @@ func TestThreadsFiltered(t *testing.T) {
 	}
 
 	// Paging keeps the total; an archived field drops out of the overall list.
-	ts, total, _ := db.ThreadsFiltered(ctx, ThreadFilter{Filter: FilterQuestions}, 2, 2)
+	ts, total, _ := db.ThreadsFiltered(ctx, Viewer{AllFields: true}, ThreadFilter{Filter: FilterQuestions}, 2, 2)
 	if total != 6 || len(ts) != 2 || ts[0].ID != pmNew {
 		t.Errorf("page 2 of questions = %d threads (total %d)", len(ts), total)
 	}
 	if err := db.SetTopicFieldArchived(ctx, 0, f2, true); err != nil {
 		t.Fatal(err)
 	}
-	if _, total, _ := db.ThreadsFiltered(ctx, ThreadFilter{Filter: FilterQuestions}, 20, 0); total != 4 {
+	if _, total, _ := db.ThreadsFiltered(ctx, Viewer{AllFields: true}, ThreadFilter{Filter: FilterQuestions}, 20, 0); total != 4 {
 		t.Errorf("questions with field 2 archived: total %d, want 4", total)
 	}
-	if _, total, _ := db.ThreadsFiltered(ctx, ThreadFilter{FieldID: f2}, 20, 0); total != 2 {
+	if _, total, _ := db.ThreadsFiltered(ctx, Viewer{AllFields: true}, ThreadFilter{FieldID: f2}, 20, 0); total != 2 {
 		t.Errorf("archived field's own list: total %d, want 2", total)
 	}
-	if _, _, err := db.ThreadsFiltered(ctx, ThreadFilter{Filter: "' OR 1=1"}, 20, 0); err == nil {
+	if _, _, err := db.ThreadsFiltered(ctx, Viewer{AllFields: true}, ThreadFilter{Filter: "' OR 1=1"}, 20, 0); err == nil {
 		t.Error("unknown filter accepted")
 	}
 }
@@ -413,15 +413,15 @@ func TestUserQAStatsAndAnswers(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	q, ans, acc, err := db.UserQAStats(ctx, a.ID)
+	q, ans, acc, err := db.UserQAStats(ctx, Viewer{AllFields: true}, a.ID)
 	if err != nil || q != 1 || ans != 2 || acc != 1 {
 		t.Errorf("UserQAStats(a) = %d, %d, %d, %v; want 1 question, 2 answers, 1 accepted", q, ans, acc, err)
 	}
-	q, ans, acc, _ = db.UserQAStats(ctx, asker.ID)
+	q, ans, acc, _ = db.UserQAStats(ctx, Viewer{AllFields: true}, asker.ID)
 	if q != 2 || ans != 0 || acc != 0 {
 		t.Errorf("UserQAStats(asker) = %d, %d, %d; want 2, 0, 0", q, ans, acc)
 	}
-	as, err := db.AnswersByAuthor(ctx, a.ID, 10)
+	as, err := db.AnswersByAuthor(ctx, Viewer{AllFields: true}, a.ID, 10)
 	if err != nil || len(as) != 2 {
 		t.Fatalf("AnswersByAuthor = %+v, %v; want 2", as, err)
 	}

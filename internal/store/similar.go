@@ -136,7 +136,9 @@ var likeEscaper = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
 // question's title: with 75k questions among 100k threads it takes about
 // 75 ms, 170 ms for the worst title (BenchmarkSimilarQuestions). It is a
 // stopgap: the bleve index of issue 5 replaces it.
-func (db *DB) SimilarQuestions(ctx context.Context, title string, limit int) ([]Thread, error) {
+//
+// Only questions in fields v may see are candidates.
+func (db *DB) SimilarQuestions(ctx context.Context, v Viewer, title string, limit int) ([]Thread, error) {
 	words := similarWords(title)
 	limit = min(limit, similarMaxLimit)
 	if len(words) == 0 || limit <= 0 {
@@ -168,6 +170,7 @@ func (db *DB) SimilarQuestions(ctx context.Context, title string, limit int) ([]
 			SELECT c.id, ` + strings.Join(score, " + ") + ` AS score FROM threads c
 			WHERE c.kind IN ('` + KindQuestion + `', '` + KindPM + `') AND c.deleted_at IS NULL AND c.hidden_at IS NULL AND c.approved = 1
 				AND c.topic_field_id NOT IN (SELECT id FROM topic_fields WHERE archived_at IS NOT NULL)
+				AND ` + v.SeesField("c.topic_field_id") + `
 			ORDER BY score DESC, c.last_post_at DESC, c.id DESC LIMIT ?) s ON s.id = t.id
 		WHERE s.score >= ? ORDER BY s.score DESC, t.last_post_at DESC, t.id DESC`
 	ts, err := db.queryThreads(ctx, q, args...)

@@ -73,7 +73,7 @@ func TestSimilarQuestions(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.title, func(t *testing.T) {
-			ts, err := db.SimilarQuestions(ctx, tt.title, 5)
+			ts, err := db.SimilarQuestions(ctx, Viewer{AllFields: true}, tt.title, 5)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -100,7 +100,7 @@ func TestSimilarQuestionsLimit(t *testing.T) {
 		}
 	}
 	for _, tt := range []struct{ limit, want int }{{10, 5}, {5, 5}, {2, 2}, {0, 0}, {-1, 0}} {
-		ts, err := db.SimilarQuestions(ctx, "Wohngeld", tt.limit)
+		ts, err := db.SimilarQuestions(ctx, Viewer{AllFields: true}, "Wohngeld", tt.limit)
 		if err != nil || len(ts) != tt.want {
 			t.Errorf("SimilarQuestions(limit %d) = %d questions, %v; want %d", tt.limit, len(ts), err, tt.want)
 		}
@@ -184,7 +184,7 @@ func BenchmarkSimilarQuestions(b *testing.B) {
 	} {
 		b.Run(strings.Fields(title)[0], func(b *testing.B) {
 			for b.Loop() {
-				ts, err := db.SimilarQuestions(ctx, title, 5)
+				ts, err := db.SimilarQuestions(ctx, Viewer{AllFields: true}, title, 5)
 				if err != nil || len(ts) != 5 {
 					b.Fatalf("SimilarQuestions = %d, %v", len(ts), err)
 				}

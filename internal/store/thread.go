@@ -67,6 +67,8 @@ type Thread struct {
 	HiddenAt     time.Time // hidden by the moderation: only the field's moderators see it
 	HiddenReason string
 	Pending      bool // the opening post waits for approval: only its author and the field's moderators see it
+
+	FieldGroupID int64 // the group the field is restricted to (a protected area); 0 when open
 }
 
 // Hidden reports whether the moderation hid the thread.
@@ -109,7 +111,7 @@ func (t Thread) URL() string { return fmt.Sprintf("/t/%d-%s", t.ID, t.Slug) }
 const threadCols = `t.id, t.topic_field_id, f.slug, f.name, t.author_id, u.display_name, t.title, t.slug,
 	t.locked, t.post_count, t.last_post_at, t.created_at, t.kind, COALESCE(t.accepted_post_id, 0),
 	COALESCE(t.duplicate_of, 0), t.pm_status, COALESCE(t.pm_assignee_id, 0), COALESCE(pa.display_name, ''),
-	t.pm_due_at, t.pm_answered_at, t.pinned, t.hidden_at, t.hidden_reason, NOT t.approved`
+	t.pm_due_at, t.pm_answered_at, t.pinned, t.hidden_at, t.hidden_reason, NOT t.approved, COALESCE(f.group_id, 0)`
 
 const threadFrom = ` FROM threads t JOIN topic_fields f ON f.id = t.topic_field_id JOIN users u ON u.id = t.author_id
 	LEFT JOIN users pa ON pa.id = t.pm_assignee_id`
@@ -120,7 +122,7 @@ func scanThread(row interface{ Scan(...any) error }) (Thread, error) {
 	var due, answered, hidden sql.NullInt64
 	err := row.Scan(&t.ID, &t.TopicFieldID, &t.FieldSlug, &t.FieldName, &t.AuthorID, &t.AuthorName, &t.Title, &t.Slug,
 		&t.Locked, &t.PostCount, &last, &created, &t.Kind, &t.AcceptedPostID, &t.DuplicateOf, &t.PMStatus,
-		&t.PMAssigneeID, &t.PMAssigneeName, &due, &answered, &t.Pinned, &hidden, &t.HiddenReason, &t.Pending)
+		&t.PMAssigneeID, &t.PMAssigneeName, &due, &answered, &t.Pinned, &hidden, &t.HiddenReason, &t.Pending, &t.FieldGroupID)
 	if err != nil {
 		return Thread{}, mapErr(err)
 	}
@@ -171,27 +173,29 @@ func (db *DB) ThreadFor(ctx context.Context, v Viewer, id int64) (Thread, error)
 // hidden, not waiting for approval.
 const listed = `t.deleted_at IS NULL AND t.hidden_at IS NULL AND t.approved = 1`
 
-// ThreadsByField lists a field's threads, pinned ones first, then newest
-// activity first, with the total count.
-func (db *DB) ThreadsByField(ctx context.Context, fieldID int64, limit, offset int) ([]Thread, int, error) {
+// ThreadsByField lists a field's threads v may see, pinned ones first,
+// then newest activity first, with the total count.
+func (db *DB) ThreadsByField(ctx context.Context, v Viewer, fieldID int64, limit, offset int) ([]Thread, int, error) {
+	vis := " AND " + v.SeesField("t.topic_field_id")
 	var total int
-	if err := db.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM threads t WHERE t.topic_field_id = ? AND `+listed, fieldID).Scan(&total); err != nil {
+	if err := db.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM threads t WHERE t.topic_field_id = ? AND `+listed+vis, fieldID).Scan(&total); err != nil {
 		return nil, 0, err
 	}
-	ts, err := db.queryThreads(ctx, "SELECT "+threadCols+threadFrom+` WHERE t.topic_field_id = ? AND `+listed+`
+	ts, err := db.queryThreads(ctx, "SELECT "+threadCols+threadFrom+` WHERE t.topic_field_id = ? AND `+listed+vis+`
 		ORDER BY t.pinned DESC, t.last_post_at DESC, t.id DESC LIMIT ? OFFSET ?`, fieldID, limit, offset)
 	return ts, total, err
 }
 
-// LatestThreads lists the threads with the newest activity in active fields.
-func (db *DB) LatestThreads(ctx context.Context, limit int) ([]Thread, error) {
-	return db.queryThreads(ctx, "SELECT "+threadCols+threadFrom+` WHERE `+listed+` AND f.archived_at IS NULL
+// LatestThreads lists the threads v may see with the newest activity in
+// active fields.
+func (db *DB) LatestThreads(ctx context.Context, v Viewer, limit int) ([]Thread, error) {
+	return db.queryThreads(ctx, "SELECT "+threadCols+threadFrom+` WHERE `+listed+` AND f.archived_at IS NULL AND `+v.SeesField("t.topic_field_id")+`
 		ORDER BY t.last_post_at DESC, t.id DESC LIMIT ?`, limit)
 }
 
-// ThreadsByAuthor lists a user's threads, newest first.
-func (db *DB) ThreadsByAuthor(ctx context.Context, userID int64, limit int) ([]Thread, error) {
-	return db.queryThreads(ctx, "SELECT "+threadCols+threadFrom+` WHERE t.author_id = ? AND `+listed+`
+// ThreadsByAuthor lists a user's threads v may see, newest first.
+func (db *DB) ThreadsByAuthor(ctx context.Context, v Viewer, userID int64, limit int) ([]Thread, error) {
+	return db.queryThreads(ctx, "SELECT "+threadCols+threadFrom+` WHERE t.author_id = ? AND `+listed+` AND `+v.SeesField("t.topic_field_id")+`
 		ORDER BY t.id DESC LIMIT ?`, userID, limit)
 }
 

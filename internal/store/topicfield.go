@@ -16,6 +16,10 @@ type TopicField struct {
 	Position    int
 	ArchivedAt  time.Time
 	CreatedAt   time.Time
+	// GroupID restricts the field to a group's members (a protected
+	// area); 0 means open to every reader. GroupName is that group's name.
+	GroupID   int64
+	GroupName string
 	// ThreadCount and LastActivity are filled by TopicFieldStats only.
 	ThreadCount  int
 	LastActivity time.Time
@@ -24,24 +28,31 @@ type TopicField struct {
 // Archived reports whether the field takes no new threads and is hidden from the home page.
 func (f TopicField) Archived() bool { return !f.ArchivedAt.IsZero() }
 
-const topicFieldCols = `id, slug, name, description, position, archived_at, created_at`
+// Restricted reports whether the field is a protected area.
+func (f TopicField) Restricted() bool { return f.GroupID != 0 }
+
+// topicFieldCols reads from topic_fields without an alias.
+const topicFieldCols = `id, slug, name, description, position, archived_at, created_at, COALESCE(group_id, 0),
+	COALESCE((SELECT g.name FROM groups g WHERE g.id = topic_fields.group_id), '')`
 
 func scanTopicField(row interface{ Scan(...any) error }) (TopicField, error) {
 	var f TopicField
 	var archived sql.NullInt64
 	var created int64
-	if err := row.Scan(&f.ID, &f.Slug, &f.Name, &f.Description, &f.Position, &archived, &created); err != nil {
+	if err := row.Scan(&f.ID, &f.Slug, &f.Name, &f.Description, &f.Position, &archived, &created,
+		&f.GroupID, &f.GroupName); err != nil {
 		return TopicField{}, mapErr(err)
 	}
 	f.ArchivedAt, f.CreatedAt = fromNullMS(archived), fromMS(created)
 	return f, nil
 }
 
-// TopicFields lists topic fields in display order; archived ones only when asked.
-func (db *DB) TopicFields(ctx context.Context, withArchived bool) ([]TopicField, error) {
-	q := "SELECT " + topicFieldCols + " FROM topic_fields"
+// TopicFields lists the topic fields v may see in display order; archived
+// ones only when asked.
+func (db *DB) TopicFields(ctx context.Context, v Viewer, withArchived bool) ([]TopicField, error) {
+	q := "SELECT " + topicFieldCols + " FROM topic_fields WHERE " + v.SeesField("id")
 	if !withArchived {
-		q += " WHERE archived_at IS NULL"
+		q += " AND archived_at IS NULL"
 	}
 	rows, err := db.read.QueryContext(ctx, q+" ORDER BY position, id")
 	if err != nil {
@@ -59,17 +70,18 @@ func (db *DB) TopicFields(ctx context.Context, withArchived bool) ([]TopicField,
 	return fs, rows.Err()
 }
 
-// TopicFieldStats lists topic fields in display order with their visible
-// thread counts and latest activity: the home page, the API and (with
-// archived fields) the admin list.
-func (db *DB) TopicFieldStats(ctx context.Context, withArchived bool) ([]TopicField, error) {
-	where := " WHERE f.archived_at IS NULL"
-	if withArchived {
-		where = ""
+// TopicFieldStats lists the topic fields v may see in display order with
+// their listed thread counts and latest activity: the home page, the API
+// and (with archived fields) the admin list.
+func (db *DB) TopicFieldStats(ctx context.Context, v Viewer, withArchived bool) ([]TopicField, error) {
+	where := " WHERE " + v.SeesField("topic_fields.id")
+	if !withArchived {
+		where += " AND archived_at IS NULL"
 	}
-	rows, err := db.read.QueryContext(ctx, "SELECT "+prefixed("f.", topicFieldCols)+`, COUNT(t.id), MAX(t.last_post_at)
-		FROM topic_fields f LEFT JOIN threads t ON t.topic_field_id = f.id AND `+listed+where+`
-		GROUP BY f.id ORDER BY f.position, f.id`)
+	rows, err := db.read.QueryContext(ctx, "SELECT "+topicFieldCols+`,
+		(SELECT COUNT(*) FROM threads t WHERE t.topic_field_id = topic_fields.id AND `+listed+`),
+		(SELECT MAX(t.last_post_at) FROM threads t WHERE t.topic_field_id = topic_fields.id AND `+listed+`)
+		FROM topic_fields`+where+` ORDER BY position, id`)
 	if err != nil {
 		return nil, err
 	}
@@ -97,12 +109,20 @@ type scanWith struct {
 
 func (s scanWith) Scan(dest ...any) error { return s.row.Scan(append(dest, s.extra...)...) }
 
-// TopicFieldBySlug returns a field, archived or not.
+// TopicFieldFor returns the field with the slug, archived or not, if v
+// may see it, else ErrNotFound: pages and the API look fields up here.
+func (db *DB) TopicFieldFor(ctx context.Context, v Viewer, slug string) (TopicField, error) {
+	return scanTopicField(db.read.QueryRowContext(ctx, "SELECT "+topicFieldCols+" FROM topic_fields WHERE slug = ? AND "+v.SeesField("id"), slug))
+}
+
+// TopicFieldBySlug returns a field, archived or not, whoever may see it:
+// for writes and administration; readers go through TopicFieldFor.
 func (db *DB) TopicFieldBySlug(ctx context.Context, slug string) (TopicField, error) {
 	return scanTopicField(db.read.QueryRowContext(ctx, "SELECT "+topicFieldCols+" FROM topic_fields WHERE slug = ?", slug))
 }
 
-// TopicFieldByID returns a field, archived or not.
+// TopicFieldByID returns a field, archived or not, whoever may see it (see
+// TopicFieldBySlug).
 func (db *DB) TopicFieldByID(ctx context.Context, id int64) (TopicField, error) {
 	return scanTopicField(db.read.QueryRowContext(ctx, "SELECT "+topicFieldCols+" FROM topic_fields WHERE id = ?", id))
 }

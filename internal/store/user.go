@@ -48,8 +48,12 @@ type User struct {
 	CreatedAt       time.Time
 	UpdatedAt       time.Time
 	// ModFields lists the topic field IDs a moderator moderates; loaded by
-	// UserByID and UserBySession only.
+	// UserByID, UserBySession and UserByAPIToken only. A restricted field
+	// counts only while the moderator is a member of its group.
 	ModFields []int64
+	// Groups lists the IDs of the groups u belongs to (protected areas);
+	// loaded with ModFields.
+	Groups []int64
 	// SuspendedUntil ends a write suspension (see Suspended); zero when
 	// none was imposed, Indefinitely until it is lifted.
 	SuspendedUntil  time.Time
@@ -233,23 +237,39 @@ func (db *DB) UserByEmail(ctx context.Context, email string) (User, error) {
 	return scanUser(db.read.QueryRowContext(ctx, "SELECT "+userCols+" FROM users WHERE email = ?", email))
 }
 
+// loadModFields loads u's groups and, for a moderator, the fields u
+// moderates and may see.
 func (db *DB) loadModFields(ctx context.Context, u *User) error {
-	if u.Role != RoleModerator {
-		return nil
-	}
-	rows, err := db.read.QueryContext(ctx, `SELECT topic_field_id FROM moderator_fields WHERE user_id = ? ORDER BY topic_field_id`, u.ID)
+	groups, err := db.queryIDs(ctx, `SELECT group_id FROM group_members WHERE user_id = ? ORDER BY group_id`, u.ID)
 	if err != nil {
 		return err
 	}
+	u.Groups = groups
+	if u.Role != RoleModerator {
+		return nil
+	}
+	u.ModFields, err = db.queryIDs(ctx, `SELECT m.topic_field_id FROM moderator_fields m JOIN topic_fields f ON f.id = m.topic_field_id
+		WHERE m.user_id = ?1 AND (f.group_id IS NULL OR f.group_id IN (SELECT group_id FROM group_members WHERE user_id = ?1))
+		ORDER BY m.topic_field_id`, u.ID)
+	return err
+}
+
+// queryIDs runs a query of one integer column.
+func (db *DB) queryIDs(ctx context.Context, q string, args ...any) ([]int64, error) {
+	rows, err := db.read.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, err
+	}
 	defer rows.Close()
+	var ids []int64
 	for rows.Next() {
 		var id int64
 		if err := rows.Scan(&id); err != nil {
-			return err
+			return nil, err
 		}
-		u.ModFields = append(u.ModFields, id)
+		ids = append(ids, id)
 	}
-	return rows.Err()
+	return ids, rows.Err()
 }
 
 // SetModeratorFields replaces the topic fields a moderator moderates.

@@ -53,6 +53,7 @@ var adminSections = []struct{ name, key, url string }{
 	{"fields", "admin.nav.fields", "/admin/themenfelder"},
 	{"users", "admin.nav.users", "/admin/benutzer"},
 	{"moderators", "mod.admin.nav", "/admin/moderation"}, // moderation.go
+	{"groups", "groups.nav", "/admin/gruppen"},           // group.go
 	{"audit", "admin.nav.audit", "/admin/protokoll"},
 }
 
@@ -81,7 +82,7 @@ type adminFieldRow struct {
 // adminFields serves GET /admin/themenfelder: every field, archived ones
 // included, in display order with their thread counts.
 func (s *Server) adminFields(c *gin.Context) {
-	fields, err := s.db.TopicFieldStats(c.Request.Context(), true)
+	fields, err := s.db.TopicFieldStats(c.Request.Context(), reader(c), true)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -109,6 +110,7 @@ type adminFieldFormPage struct {
 	Field  store.TopicField // zero for a new field
 	Form   Form
 	Action string
+	Groups []store.Group // for the access select (group.go)
 }
 
 // adminField loads the field named by :id, or the zero field on the /neu
@@ -142,7 +144,12 @@ func (s *Server) renderFieldForm(c *gin.Context, f store.TopicField, form Form, 
 	}
 	list := s.t(c, "admin.fields.title")
 	b := s.adminBase(c, "fields", title, Crumb{Label: list, URL: "/admin/themenfelder"}, Crumb{Label: title})
-	s.render(c, status, "admin_field_form", adminFieldFormPage{adminBase: b, Field: f, Form: form, Action: action})
+	groups, err := s.db.Groups(c.Request.Context())
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	s.render(c, status, "admin_field_form", adminFieldFormPage{adminBase: b, Field: f, Form: form, Action: action, Groups: groups})
 }
 
 // adminSaveField serves POST /admin/themenfelder/neu and /admin/themenfelder/:id.

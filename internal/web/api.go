@@ -123,7 +123,7 @@ type apiCreatedPost struct {
 
 // apiTopicFields serves GET /api/v1/topic-fields: the active fields in display order.
 func (s *Server) apiTopicFields(c *gin.Context) {
-	fields, err := s.db.TopicFieldStats(c.Request.Context(), false)
+	fields, err := s.db.TopicFieldStats(c.Request.Context(), reader(c), false)
 	if err != nil {
 		s.fail(c, err)
 		return

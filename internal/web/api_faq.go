@@ -113,7 +113,7 @@ func (s *Server) apiFAQs(c *gin.Context) {
 	ctx := c.Request.Context()
 	slug, ok := c.GetQuery("topic_field")
 	if !ok {
-		groups, err := s.db.FAQOverview(ctx)
+		groups, err := s.db.FAQOverview(ctx, reader(c))
 		if err != nil {
 			s.fail(c, err)
 			return

@@ -24,7 +24,7 @@ type faqOverviewPage struct {
 
 // faqOverview serves GET /faq: the published entries of every topic field.
 func (s *Server) faqOverview(c *gin.Context) {
-	groups, err := s.db.FAQOverview(c.Request.Context())
+	groups, err := s.db.FAQOverview(c.Request.Context(), reader(c))
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -120,7 +120,7 @@ func (s *Server) newFAQForm(c *gin.Context) {
 }
 
 func (s *Server) renderNewFAQ(c *gin.Context, form Form, status int) {
-	all, err := s.db.TopicFields(c.Request.Context(), false)
+	all, err := s.db.TopicFields(c.Request.Context(), reader(c), false)
 	if err != nil {
 		s.fail(c, err)
 		return

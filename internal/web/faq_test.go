@@ -83,7 +83,7 @@ func (e *faqEnv) entry(question string, publish bool) store.FAQEntry {
 	}
 	w := e.post("/faq/neu", form, e.session(e.modHere))
 	wantStatus(e.t, w, http.StatusSeeOther, "create "+question)
-	en, err := e.db.FAQEntryByID(context.Background(), paramIDFrom(w.Header().Get("Location")))
+	en, err := e.db.FAQEntryByID(context.Background(), store.Viewer{AllFields: true}, paramIDFrom(w.Header().Get("Location")))
 	if err != nil {
 		e.t.Fatal(err)
 	}

@@ -26,6 +26,10 @@ import (
 // scope is the viewer as the store's read queries see them.
 func scope(c *gin.Context) store.Viewer { return auth.ViewerOf(viewer(c)) }
 
+// reader is the request's user as an ordinary reader for lists and
+// lookups: which protected areas they see (see auth.ReaderOf).
+func reader(c *gin.Context) store.Viewer { return auth.ReaderOf(viewer(c)) }
+
 // CanReview reports whether the layout shows the "Moderation (N)" link.
 func (b Base) CanReview() bool { return auth.CanReview(b.User) }
 
@@ -75,7 +79,7 @@ func (s *Server) modThread(c *gin.Context, t store.Thread) (modThread, error) {
 	if !m.CanModerate {
 		return m, nil
 	}
-	fields, err := s.db.TopicFields(c.Request.Context(), false)
+	fields, err := s.db.TopicFields(c.Request.Context(), reader(c), false)
 	if err != nil {
 		return m, err
 	}
@@ -645,7 +649,7 @@ func (s *Server) adminModerators(c *gin.Context) {
 
 func (s *Server) renderModerators(c *gin.Context, form Form, fieldID int64, status int) {
 	ctx := c.Request.Context()
-	fields, err := s.db.TopicFields(ctx, true)
+	fields, err := s.db.TopicFields(ctx, reader(c), true)
 	if err != nil {
 		s.fail(c, err)
 		return

@@ -35,7 +35,7 @@ type pmAreaPage struct {
 func (s *Server) pmArea(c *gin.Context) {
 	per := s.opt.ThreadsPerPage
 	page := pageParam(c)
-	qs, total, err := s.db.PMQuestions(c.Request.Context(), per, (page-1)*per)
+	qs, total, err := s.db.PMQuestions(c.Request.Context(), reader(c), per, (page-1)*per)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -86,7 +86,7 @@ func (s *Server) pmQueue(c *gin.Context) {
 		s.failStatus(c, http.StatusNotFound, "error.not_found")
 		return
 	}
-	fields, err := s.db.TopicFields(ctx, true)
+	fields, err := s.db.TopicFields(ctx, reader(c), true)
 	if err != nil {
 		s.fail(c, err)
 		return

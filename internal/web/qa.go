@@ -74,7 +74,7 @@ func (s *Server) questions(c *gin.Context) {
 	filter := filterParam(c, store.FilterQuestions)
 	per := s.opt.ThreadsPerPage
 	page := pageParam(c)
-	threads, total, err := s.db.ThreadsFiltered(ctx, store.ThreadFilter{Filter: filter}, per, (page-1)*per)
+	threads, total, err := s.db.ThreadsFiltered(ctx, reader(c), store.ThreadFilter{Filter: filter}, per, (page-1)*per)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -101,7 +101,7 @@ func (s *Server) questionExtras(c *gin.Context, p *threadPage) error {
 	p.CanChooseAnswer = auth.CanChooseAnswer(u, t)
 	p.CanCloseDuplicate = auth.CanCloseDuplicate(u, t)
 	if t.DuplicateOf != 0 {
-		canonical, err := s.db.ThreadByID(ctx, t.DuplicateOf)
+		canonical, err := s.db.ThreadFor(ctx, auth.ReaderOf(u), t.DuplicateOf)
 		switch {
 		case err == nil:
 			p.Canonical = canonical
@@ -155,7 +155,7 @@ func (s *Server) acceptAnswer(c *gin.Context) {
 		s.failStatus(c, http.StatusBadRequest, "error.bad_request")
 		return
 	}
-	before, err := s.db.ThreadByID(ctx, paramID(c, "id"))
+	before, err := s.db.ThreadFor(ctx, auth.ReaderOf(viewer(c)), paramID(c, "id"))
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -181,7 +181,7 @@ func (s *Server) acceptAnswer(c *gin.Context) {
 func (s *Server) closeDuplicate(c *gin.Context) {
 	ctx := c.Request.Context()
 	form := newForm(c, "canonical")
-	t, err := s.db.ThreadByID(ctx, paramID(c, "id"))
+	t, err := s.db.ThreadFor(ctx, auth.ReaderOf(viewer(c)), paramID(c, "id"))
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -234,18 +234,18 @@ type profileQA struct {
 // profileLimit bounds the lists on a profile page.
 const profileLimit = 20
 
-func (s *Server) profileQA(ctx context.Context, userID int64) (profileQA, error) {
+func (s *Server) profileQA(ctx context.Context, v store.Viewer, userID int64) (profileQA, error) {
 	var p profileQA
 	var err error
-	p.QuestionCount, p.AnswerCount, p.AcceptedCount, err = s.db.UserQAStats(ctx, userID)
+	p.QuestionCount, p.AnswerCount, p.AcceptedCount, err = s.db.UserQAStats(ctx, v, userID)
 	if err != nil {
 		return p, err
 	}
-	p.Questions, _, err = s.db.ThreadsFiltered(ctx, store.ThreadFilter{AuthorID: userID, Filter: store.FilterQuestions}, profileLimit, 0)
+	p.Questions, _, err = s.db.ThreadsFiltered(ctx, v, store.ThreadFilter{AuthorID: userID, Filter: store.FilterQuestions}, profileLimit, 0)
 	if err != nil {
 		return p, fmt.Errorf("questions of user %d: %w", userID, err)
 	}
-	p.Answers, err = s.db.AnswersByAuthor(ctx, userID, profileLimit)
+	p.Answers, err = s.db.AnswersByAuthor(ctx, v, userID, profileLimit)
 	if err != nil {
 		return p, fmt.Errorf("answers of user %d: %w", userID, err)
 	}

@@ -172,6 +172,16 @@ func (s *Server) routes(r *gin.Engine) {
 	apiMember.POST("/users/:id/unsuspend", s.apiUnsuspend)
 	apiMember.POST("/topic-fields/:slug/moderators", s.apiAddModerator)
 	apiMember.GET("/audit", s.apiAudit)
+
+	// Protected areas (group.go).
+	admin.GET("/gruppen", s.adminGroups)
+	admin.POST("/gruppen", s.adminCreateGroup)
+	admin.POST("/gruppen/:id/mitglieder", s.adminAddGroupMember)
+	admin.POST("/gruppen/:id/mitglieder/:user/entfernen", s.adminRemoveGroupMember)
+	admin.POST("/themenfelder/:id/zugriff", s.adminFieldAccess)
+	apiMember.POST("/groups", s.apiCreateGroup)
+	apiMember.POST("/groups/:slug/members", s.apiAddGroupMember)
+	apiMember.PATCH("/topic-fields/:slug", s.apiPatchField)
 }
 
 // healthz answers 200 when the database answers.

@@ -53,7 +53,7 @@ func (s *Server) apiSimilar(c *gin.Context) {
 	}
 	out := apiSimilarList{Items: []apiSimilarQuestion{}} // [] rather than null when empty
 	if utf8.RuneCountInString(title) >= similarMinTitle {
-		ts, err := s.db.SimilarQuestions(c.Request.Context(), title, similarLimit)
+		ts, err := s.db.SimilarQuestions(c.Request.Context(), reader(c), title, similarLimit)
 		if err != nil {
 			s.fail(c, err)
 			return
@@ -88,7 +88,7 @@ func (s *Server) previewThread(c *gin.Context, form Form) {
 		s.fail(c, err)
 		return
 	}
-	similar, err := s.db.SimilarQuestions(ctx, form.Values["title"], similarLimit)
+	similar, err := s.db.SimilarQuestions(ctx, reader(c), form.Values["title"], similarLimit)
 	if err != nil {
 		s.fail(c, err)
 		return

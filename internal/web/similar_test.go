@@ -29,7 +29,7 @@ func (e *testEnv) question(u *store.User, field, title string) store.Thread {
 // threadCount counts the threads that are not deleted.
 func (e *testEnv) threadCount() int {
 	e.t.Helper()
-	ts, err := e.db.LatestThreads(e.t.Context(), 10000)
+	ts, err := e.db.LatestThreads(e.t.Context(), store.Viewer{AllFields: true}, 10000)
 	if err != nil {
 		e.t.Fatal(err)
 	}

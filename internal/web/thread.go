@@ -24,12 +24,12 @@ type homePage struct {
 // home serves GET /: the topic fields with counts and the latest threads.
 func (s *Server) home(c *gin.Context) {
 	ctx := c.Request.Context()
-	fields, err := s.db.TopicFieldStats(ctx, false)
+	fields, err := s.db.TopicFieldStats(ctx, reader(c), false)
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
-	latest, err := s.db.LatestThreads(ctx, 10)
+	latest, err := s.db.LatestThreads(ctx, reader(c), 10)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -52,7 +52,7 @@ type fieldPage struct {
 // newest activity first, optionally only questions, unanswered or solved ones.
 func (s *Server) showField(c *gin.Context) {
 	ctx := c.Request.Context()
-	f, err := s.db.TopicFieldBySlug(ctx, c.Param("slug"))
+	f, err := s.db.TopicFieldFor(ctx, reader(c), c.Param("slug"))
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -61,7 +61,7 @@ func (s *Server) showField(c *gin.Context) {
 	filter := filterParam(c, store.FilterAll)
 	per := s.opt.ThreadsPerPage
 	page := pageParam(c)
-	threads, total, err := s.db.ThreadsFiltered(ctx, store.ThreadFilter{FieldID: f.ID, Filter: filter}, per, (page-1)*per)
+	threads, total, err := s.db.ThreadsFiltered(ctx, reader(c), store.ThreadFilter{FieldID: f.ID, Filter: filter}, per, (page-1)*per)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -174,7 +174,7 @@ func (s *Server) threadPage(c *gin.Context, t store.Thread, page int, form Form)
 		}
 	}
 	if q, err := strconv.ParseInt(c.Query("zitat"), 10, 64); err == nil && form.Values["body"] == "" {
-		if p, err := s.db.PostByID(ctx, q); err == nil && p.ThreadID == t.ID && !p.Deleted() && !p.Hidden() {
+		if p, err := s.db.PostFor(ctx, auth.ReaderOf(u), q); err == nil && p.ThreadID == t.ID && !p.Deleted() && !p.Hidden() {
 			form = form.Set("body", s.quote(c, p))
 		}
 	}
@@ -295,7 +295,7 @@ func (s *Server) renderNewThread(c *gin.Context, form Form, status int) {
 
 // newThreadData builds the new-thread page; the preview step adds to it.
 func (s *Server) newThreadData(c *gin.Context, form Form) (newThreadPage, error) {
-	fields, err := s.db.TopicFields(c.Request.Context(), false)
+	fields, err := s.db.TopicFields(c.Request.Context(), reader(c), false)
 	if err != nil {
 		return newThreadPage{}, err
 	}
@@ -522,12 +522,12 @@ func (s *Server) showProfile(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	threads, _, err := s.db.ThreadsFiltered(ctx, store.ThreadFilter{AuthorID: u.ID, Filter: store.FilterDiscussions}, 20, 0)
+	threads, _, err := s.db.ThreadsFiltered(ctx, reader(c), store.ThreadFilter{AuthorID: u.ID, Filter: store.FilterDiscussions}, 20, 0)
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
-	qaView, err := s.profileQA(ctx, u.ID)
+	qaView, err := s.profileQA(ctx, reader(c), u.ID)
 	if err != nil {
 		s.fail(c, err)
 		return
