@@ -321,9 +321,28 @@ func (db *DB) QuestionPostsFor(ctx context.Context, v Viewer, threadID int64, li
 // QuestionPostPosition is the 1-based place of a post in QuestionPosts'
 // order, so a link to it can name the right page.
 func (db *DB) QuestionPostPosition(ctx context.Context, threadID, postID int64) (int, error) {
+	return db.PostPositionFor(ctx, Viewer{}, threadID, postID, true)
+}
+
+// PostPositionFor is the 1-based place of a post among the thread's posts
+// as v sees them, in PostsFor's order or, with question, in
+// QuestionPostsFor's, so a link to it names the page that shows it: posts
+// waiting for approval that v does not see take no place. A post v does
+// not see is ErrNotFound.
+func (db *DB) PostPositionFor(ctx context.Context, v Viewer, threadID, postID int64, question bool) (int, error) {
+	mod, err := db.moderatesThread(ctx, v, threadID)
+	if err != nil {
+		return 0, err
+	}
+	cond, args := v.postCond(mod)
+	order := "p.id"
+	if question {
+		order = questionOrder
+	}
 	var pos int
-	err := db.read.QueryRowContext(ctx, `SELECT pos FROM (SELECT p.id, ROW_NUMBER() OVER (ORDER BY `+questionOrder+`) AS pos
-		FROM posts p JOIN threads t ON t.id = p.thread_id WHERE p.thread_id = ?) WHERE id = ?`, threadID, postID).Scan(&pos)
+	err = db.read.QueryRowContext(ctx, `SELECT pos FROM (SELECT p.id, ROW_NUMBER() OVER (ORDER BY `+order+`) AS pos
+		FROM posts p JOIN threads t ON t.id = p.thread_id WHERE p.thread_id = ? AND `+cond+`) WHERE id = ?`,
+		append(append([]any{threadID}, args...), postID)...).Scan(&pos)
 	return pos, mapErr(err)
 }
 

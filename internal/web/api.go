@@ -107,6 +107,7 @@ type apiCreatedThread struct {
 	Title      string `json:"title"`
 	TopicField string `json:"topic_field"`
 	PostID     int64  `json:"post_id"`
+	Pending    bool   `json:"pending"` // the thread waits for approval: only its author and moderators see it
 }
 
 // apiPostBody is the body of POST /api/v1/threads/:id/posts and PATCH /api/v1/posts/:id.
@@ -119,6 +120,7 @@ type apiCreatedPost struct {
 	ID       int64  `json:"id"`
 	URL      string `json:"url"`
 	ThreadID int64  `json:"thread_id"`
+	Pending  bool   `json:"pending"` // the post waits for approval: only its author and moderators see it
 }
 
 // apiTopicFields serves GET /api/v1/topic-fields: the active fields in display order.
@@ -184,7 +186,8 @@ func (s *Server) apiCreateThread(c *gin.Context) {
 		return
 	}
 	c.Header("Location", t.URL())
-	s.writeJSON(c, http.StatusCreated, apiCreatedThread{ID: t.ID, URL: t.URL(), Title: t.Title, TopicField: t.FieldSlug, PostID: postID})
+	s.writeJSON(c, http.StatusCreated, apiCreatedThread{ID: t.ID, URL: t.URL(), Title: t.Title, TopicField: t.FieldSlug, PostID: postID,
+		Pending: t.Pending})
 }
 
 // apiCreatePost serves POST /api/v1/threads/:id/posts.
@@ -199,9 +202,14 @@ func (s *Server) apiCreatePost(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
+	p, err := s.db.PostFor(c.Request.Context(), scope(c), id)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
 	loc := fmt.Sprintf("/beitrag/%d", id)
 	c.Header("Location", loc)
-	s.writeJSON(c, http.StatusCreated, apiCreatedPost{ID: id, URL: loc, ThreadID: threadID})
+	s.writeJSON(c, http.StatusCreated, apiCreatedPost{ID: id, URL: loc, ThreadID: threadID, Pending: p.Pending})
 }
 
 // apiEditPost serves PATCH /api/v1/posts/:id.

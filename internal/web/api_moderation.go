@@ -298,8 +298,10 @@ func (s *Server) apiUnsuspend(c *gin.Context) {
 // (administrators; 404 for everyone else): 201 for a new assignment, 200
 // when the account moderated the field already.
 func (s *Server) apiAddModerator(c *gin.Context) {
+	// 403 like the other admin-only API routes (groups, field access); the
+	// admin pages themselves answer 404 to hide that they exist.
 	if !auth.CanAdmin(viewer(c)) {
-		s.failStatus(c, http.StatusNotFound, "error.not_found")
+		s.failStatus(c, http.StatusForbidden, "error.forbidden")
 		return
 	}
 	var in apiModeratorBody

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"kommunalforum/internal/forum"
+	"kommunalforum/internal/store"
 )
 
 // api sends a JSON API request, with a Bearer token unless token is empty.
@@ -482,5 +483,57 @@ func TestAPIThreadPagination(t *testing.T) {
 	}
 	if cc := e.api(http.MethodGet, path, e.token(anna), "").Header().Get("Cache-Control"); cc != "no-store" {
 		t.Errorf("GET with token: Cache-Control = %q, want no-store", cc)
+	}
+}
+
+// TestAPICreateTellsPending checks that POST /api/v1/threads and
+// .../posts tell the caller whether the new post waits for approval: a new
+// member's first two posts do, the third and a moderator's do not.
+func TestAPICreateTellsPending(t *testing.T) {
+	e := newModEnv(t, func(o *Options, _ *authPolicy) { o.Forum = o.Forum.WithApprovalPosts(2) })
+	newbie := map[string]string{"Authorization": "Bearer " + e.token(e.newbie)}
+	mod := map[string]string{"Authorization": "Bearer " + e.token(e.modHere)}
+	var created struct {
+		ID      int64 `json:"id"`
+		Pending *bool `json:"pending"`
+	}
+	decode := func(w *httptest.ResponseRecorder, what string) bool {
+		t.Helper()
+		wantStatus(t, w, http.StatusCreated, what)
+		created.Pending = nil
+		if err := json.Unmarshal(w.Body.Bytes(), &created); err != nil || created.Pending == nil {
+			t.Fatalf("%s: body %s lacks pending (%v)", what, w.Body, err)
+		}
+		return *created.Pending
+	}
+	w := e.do(req{method: "POST", path: "/api/v1/threads", header: newbie,
+		json: `{"topic_field": "familie-kind", "title": "Kita-Gebühren digital zahlen", "body": "Wer hat ePayBL angebunden?"}`})
+	if !decode(w, "newbie's thread") {
+		t.Error("newbie's thread: pending = false, want true")
+	}
+	// The newbie replies in the moderator's thread, which everyone sees.
+	w = e.do(req{method: "POST", path: "/api/v1/threads", header: mod,
+		json: `{"topic_field": "familie-kind", "title": "Kita-Anmeldung im Portal", "body": "Wie lange dauert die Anbindung?"}`})
+	if decode(w, "moderator's thread") {
+		t.Error("moderator's thread: pending = true, want false")
+	}
+	thread := "/api/v1/threads/" + itoa(created.ID) + "/posts"
+	w = e.do(req{method: "POST", path: thread, header: newbie, json: `{"body": "Bei uns drei Monate."}`})
+	if !decode(w, "newbie's second post") {
+		t.Error("newbie's second post: pending = false, want true")
+	}
+	// Approving both lets the newbie's next post through.
+	q, _, err := e.db.PendingPosts(t.Context(), store.Viewer{ModAll: true}, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, it := range q {
+		if err := e.db.ApprovePost(t.Context(), e.admin.ID, it.Post.ID); err != nil {
+			t.Fatal(err)
+		}
+	}
+	w = e.do(req{method: "POST", path: thread, header: newbie, json: `{"body": "Nachtrag: inklusive Test."}`})
+	if decode(w, "newbie's third post") {
+		t.Error("newbie's third post: pending = true, want false")
 	}
 }

@@ -254,13 +254,12 @@ func (s *Server) redirectToPost(c *gin.Context, postID int64) {
 		s.fail(c, err)
 		return
 	}
-	// Questions sort their answers, so the page follows that order.
-	pos := p.Number
-	if t.IsQuestion() {
-		if pos, err = s.db.QuestionPostPosition(ctx, t.ID, p.ID); err != nil {
-			s.fail(c, err)
-			return
-		}
+	// The place among the posts the viewer sees (questions sort their
+	// answers), not p.Number: pending posts of others take no place on the page.
+	pos, err := s.db.PostPositionFor(ctx, scope(c), t.ID, p.ID, t.IsQuestion())
+	if err != nil {
+		s.fail(c, err)
+		return
 	}
 	target := t.URL()
 	if page := (pos-1)/s.opt.PostsPerPage + 1; page > 1 {

@@ -5,6 +5,8 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+
+	"kommunalforum/internal/store"
 )
 
 func TestHomeListsTopicFields(t *testing.T) {
@@ -136,4 +138,49 @@ func TestPaginationOfThreadPosts(t *testing.T) {
 	w := e.get(th.URL()+"?seite=3", nil)
 	wantBody(t, w, "page 3", "Beitrag 7", "Seite 3 von 3")
 	wantStatus(t, e.get(th.URL()+"?seite=4", nil), http.StatusNotFound, "page 4")
+}
+
+// TestPermalinkPageSkipsPendingPosts checks that /beitrag/:id names the
+// page the viewer finds the post on: a reply waiting for approval takes a
+// place only for those who see it (its author and the field's moderators).
+func TestPermalinkPageSkipsPendingPosts(t *testing.T) {
+	e := newModEnv(t, func(o *Options, _ *authPolicy) { o.PostsPerPage = 2 })
+	ctx := t.Context()
+	for _, kind := range []string{store.KindDiscussion, store.KindQuestion} {
+		tid, _, err := e.db.CreateThread(ctx, store.NewThread{TopicFieldID: e.familie.ID, AuthorID: e.author.ID, Kind: kind,
+			Title: "Kita-Anmeldung digital " + kind, Slug: "kita-anmeldung-digital", Body: "Wie melden Eltern ihr Kind an?", BodyHTML: "<p>Wie?</p>"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := e.db.AddPost(ctx, store.NewPost{ThreadID: tid, AuthorID: e.newbie.ID, Body: "Wartet", BodyHTML: "<p>Wartet</p>", Pending: true}); err != nil {
+			t.Fatal(err)
+		}
+		pid, err := e.db.AddPost(ctx, store.NewPost{ThreadID: tid, AuthorID: e.author.ID, Body: "Online", BodyHTML: "<p>Online</p>"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		th, err := e.db.ThreadFor(ctx, store.Viewer{ModAll: true}, tid)
+		if err != nil {
+			t.Fatal(err)
+		}
+		onPage1 := th.URL() + "#beitrag-" + itoa(pid)
+		onPage2 := th.URL() + "?seite=2#beitrag-" + itoa(pid)
+		for _, c := range []struct {
+			who  string
+			u    *store.User
+			want string
+		}{{"visitor", nil, onPage1}, {"member", e.member, onPage1}, {"pending post's author", e.newbie, onPage2},
+			{"moderator", e.modHere, onPage2}, {"admin", e.admin, onPage2}} {
+			var cookie *http.Cookie
+			if c.u != nil {
+				cookie = e.session(c.u)
+			}
+			w := e.get("/beitrag/"+itoa(pid), cookie)
+			if got := w.Header().Get("Location"); w.Code != http.StatusSeeOther || got != c.want {
+				t.Errorf("%s: /beitrag/%d as %s = %d %q, want 303 %q", kind, pid, c.who, w.Code, got, c.want)
+			}
+			// The page named holds the post.
+			wantBody(t, e.get(strings.TrimSuffix(c.want, "#beitrag-"+itoa(pid)), cookie), kind+" page as "+c.who, `id="beitrag-`+itoa(pid)+`"`)
+		}
+	}
 }
