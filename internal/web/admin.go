@@ -12,6 +12,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"kommunalforum/internal/auth"
 	"kommunalforum/internal/forum"
 	"kommunalforum/internal/input"
 	"kommunalforum/internal/store"
@@ -301,9 +302,33 @@ func (s *Server) adminApproveUser(c *gin.Context) {
 
 type adminAuditPage struct {
 	adminBase
+	Log auditLog
+}
+
+// auditLog is what the "audit-log" partial shows: the newest entries, and
+// whether older ones exist beyond Limit.
+type auditLog struct {
 	Entries   []auditView
 	Limit     int
-	Truncated bool // older entries exist beyond Limit
+	Truncated bool
+}
+
+// auditLog builds the partial's data from up to limit+1 entries. Links to
+// admin pages (topic fields) are kept for administrators only.
+func (s *Server) auditLog(c *gin.Context, es []store.AuditEntry, limit int) auditLog {
+	l := auditLog{Limit: limit, Truncated: len(es) > limit}
+	if l.Truncated {
+		es = es[:limit]
+	}
+	l.Entries = s.auditViews(s.lang(c), es)
+	if !auth.CanAdmin(viewer(c)) {
+		for i := range l.Entries {
+			if strings.HasPrefix(l.Entries[i].TargetURL, "/admin/") {
+				l.Entries[i].TargetURL = ""
+			}
+		}
+	}
+	return l
 }
 
 // auditView is an audit entry as the log page shows it.
@@ -330,13 +355,9 @@ func (s *Server) adminAudit(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	truncated := len(es) > adminAuditLimit
-	if truncated {
-		es = es[:adminAuditLimit]
-	}
 	title := s.t(c, "admin.audit.title")
 	s.render(c, http.StatusOK, "admin_audit", adminAuditPage{adminBase: s.adminBase(c, "audit", title, Crumb{Label: title}),
-		Entries: s.auditViews(s.lang(c), es), Limit: adminAuditLimit, Truncated: truncated})
+		Log: s.auditLog(c, es, adminAuditLimit)})
 }
 
 // auditViews translates action codes ("topic_field.create" via the key

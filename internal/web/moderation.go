@@ -167,9 +167,7 @@ func (s *Server) renderReview(c *gin.Context, form Form, postID int64, status in
 
 type modAuditPage struct {
 	modBase
-	Entries   []auditView
-	Limit     int
-	Truncated bool
+	Log auditLog
 }
 
 // modAudit serves GET /moderation/protokoll: the audit log of the viewer's
@@ -183,12 +181,8 @@ func (s *Server) modAudit(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	truncated := len(es) > moderation.AuditLimit
-	if truncated {
-		es = es[:moderation.AuditLimit]
-	}
 	s.render(c, http.StatusOK, "mod_audit", modAuditPage{modBase: s.modBase(c, "audit", s.t(c, "mod.audit.title")),
-		Entries: s.auditViews(s.lang(c), es), Limit: moderation.AuditLimit, Truncated: truncated})
+		Log: s.auditLog(c, es, moderation.AuditLimit)})
 }
 
 // Flagging.
