@@ -80,6 +80,12 @@ func (db *DB) Posts(ctx context.Context, threadID int64, limit, offset int) ([]P
 // the text of their hidden ones. Post.Number stays the position among all
 // the thread's posts, so "Beitrag 3" is the same post for everyone.
 func (db *DB) PostsFor(ctx context.Context, v Viewer, threadID int64, limit, offset int) ([]Post, int, error) {
+	return db.postsPage(ctx, v, threadID, "p.id", limit, offset)
+}
+
+// postsPage is one page of a thread's posts as v sees them, in the given
+// fixed order (p.id for discussions, questionOrder for questions).
+func (db *DB) postsPage(ctx context.Context, v Viewer, threadID int64, order string, limit, offset int) ([]Post, int, error) {
 	mod, err := db.moderatesThread(ctx, v, threadID)
 	if err != nil {
 		return nil, 0, err
@@ -91,10 +97,11 @@ func (db *DB) PostsFor(ctx context.Context, v Viewer, threadID int64, limit, off
 		return nil, 0, err
 	}
 	// The inner query numbers all the thread's posts before the viewer's
-	// condition leaves some out.
+	// condition, ORDER BY and LIMIT pick the page.
 	rows, err := db.read.QueryContext(ctx, "SELECT "+postCols+`, p.n
-		FROM (SELECT *, ROW_NUMBER() OVER (ORDER BY id) AS n FROM posts WHERE thread_id = ?) p JOIN users u ON u.id = p.author_id
-		WHERE `+cond+` ORDER BY p.id LIMIT ? OFFSET ?`, append(append([]any{threadID}, args...), limit, offset)...)
+		FROM (SELECT *, ROW_NUMBER() OVER (ORDER BY id) AS n FROM posts WHERE thread_id = ?) p
+		JOIN users u ON u.id = p.author_id JOIN threads t ON t.id = p.thread_id
+		WHERE `+cond+` ORDER BY `+order+` LIMIT ? OFFSET ?`, append(append([]any{threadID}, args...), limit, offset)...)
 	if err != nil {
 		return nil, 0, err
 	}

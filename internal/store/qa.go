@@ -284,38 +284,7 @@ func (db *DB) QuestionPosts(ctx context.Context, threadID int64, limit, offset i
 
 // QuestionPostsFor is QuestionPosts as v sees them (see PostsFor).
 func (db *DB) QuestionPostsFor(ctx context.Context, v Viewer, threadID int64, limit, offset int) ([]Post, int, error) {
-	mod, err := db.moderatesThread(ctx, v, threadID)
-	if err != nil {
-		return nil, 0, err
-	}
-	cond, args := v.postCond(mod)
-	var total int
-	if err := db.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM posts p WHERE p.thread_id = ? AND `+cond,
-		append([]any{threadID}, args...)...).Scan(&total); err != nil {
-		return nil, 0, err
-	}
-	// The inner query numbers all the thread's posts before the viewer's
-	// condition, ORDER BY and LIMIT pick the page.
-	rows, err := db.read.QueryContext(ctx, "SELECT "+postCols+`, p.n
-		FROM (SELECT *, ROW_NUMBER() OVER (ORDER BY id) AS n FROM posts WHERE thread_id = ?) p
-		JOIN users u ON u.id = p.author_id JOIN threads t ON t.id = p.thread_id
-		WHERE `+cond+` ORDER BY `+questionOrder+` LIMIT ? OFFSET ?`, append(append([]any{threadID}, args...), limit, offset)...)
-	if err != nil {
-		return nil, 0, err
-	}
-	defer rows.Close()
-	var ps []Post
-	for rows.Next() {
-		var n int
-		p, err := scanPost(scanWith{rows, []any{&n}})
-		if err != nil {
-			return nil, 0, err
-		}
-		p.Number = n
-		v.withhold(&p, mod)
-		ps = append(ps, p)
-	}
-	return ps, total, rows.Err()
+	return db.postsPage(ctx, v, threadID, questionOrder, limit, offset)
 }
 
 // QuestionPostPosition is the 1-based place of a post in QuestionPosts'
