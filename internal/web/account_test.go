@@ -91,7 +91,7 @@ func flashOf(w *httptest.ResponseRecorder) string {
 var errorSummaryRE = regexp.MustCompile(`(?s)<div class="error-summary".*?</div>`)
 
 // wantRedirect fails the test unless w is a 303 to loc.
-func wantRedirect(t *testing.T, w *httptest.ResponseRecorder, loc, what string) {
+func wantRedirect(t testing.TB, w *httptest.ResponseRecorder, loc, what string) {
 	t.Helper()
 	wantStatus(t, w, http.StatusSeeOther, what)
 	if got := w.Header().Get("Location"); got != loc {

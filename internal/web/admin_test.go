@@ -43,7 +43,7 @@ func adminApprovalUser(t *testing.T, e *testEnv, email, name string) store.User 
 }
 
 // adminControl returns the opening tag of the form control named name.
-func adminControl(t *testing.T, w *httptest.ResponseRecorder, name string) string {
+func adminControl(t testing.TB, w *httptest.ResponseRecorder, name string) string {
 	t.Helper()
 	b := w.Body.String()
 	i := strings.Index(b, ` name="`+name+`"`)

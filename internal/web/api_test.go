@@ -35,7 +35,7 @@ func (e *testEnv) firstPostID(threadID int64) int64 {
 }
 
 // readJSON decodes a JSON response after checking its content type.
-func readJSON[T any](t *testing.T, w *httptest.ResponseRecorder, what string) T {
+func readJSON[T any](t testing.TB, w *httptest.ResponseRecorder, what string) T {
 	t.Helper()
 	if ct := w.Header().Get("Content-Type"); ct != "application/json; charset=utf-8" {
 		t.Fatalf("%s: Content-Type = %q, want application/json; charset=utf-8", what, ct)

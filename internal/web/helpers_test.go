@@ -27,7 +27,7 @@ import (
 
 // testEnv is the real engine on a temp-dir SQLite file.
 type testEnv struct {
-	t   *testing.T
+	t   testing.TB
 	db  *store.DB
 	srv *Server
 	acc *auth.Accounts
@@ -36,7 +36,7 @@ type testEnv struct {
 const testBaseURL = "http://forum.test"
 
 // newTestEnv builds the server as cmd does, with the topic fields seeded.
-func newTestEnv(t *testing.T, mutate ...func(*Options, *authPolicy)) *testEnv {
+func newTestEnv(t testing.TB, mutate ...func(*Options, *authPolicy)) *testEnv {
 	t.Helper()
 	ctx := context.Background()
 	db, err := store.Open(ctx, filepath.Join(t.TempDir(), "forum.db"))
@@ -170,7 +170,7 @@ func (e *testEnv) post(path string, form url.Values, cookie *http.Cookie) *httpt
 }
 
 // wantStatus fails the test when the response status differs.
-func wantStatus(t *testing.T, w *httptest.ResponseRecorder, want int, what string) {
+func wantStatus(t testing.TB, w *httptest.ResponseRecorder, want int, what string) {
 	t.Helper()
 	if w.Code != want {
 		body := w.Body.String()
@@ -182,7 +182,7 @@ func wantStatus(t *testing.T, w *httptest.ResponseRecorder, want int, what strin
 }
 
 // wantBody fails the test when the body lacks one of the strings.
-func wantBody(t *testing.T, w *httptest.ResponseRecorder, what string, parts ...string) {
+func wantBody(t testing.TB, w *httptest.ResponseRecorder, what string, parts ...string) {
 	t.Helper()
 	b := w.Body.String()
 	for _, p := range parts {
