@@ -95,7 +95,7 @@ func cmdServe(ctx context.Context, args []string, stderr io.Writer) error {
 	var wg sync.WaitGroup
 	wg.Go(func() { deliverer.Run(bg, 30*time.Second) })
 
-	log.Info("Kommunalforum läuft", "url", cfg.BaseURL(), "listen", ln.Addr().String(), "data", cfg.Data.Dir)
+	log.Info("Kommunalforum is running", "url", cfg.BaseURL(), "listen", ln.Addr().String(), "data", cfg.Data.Dir)
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
 	select {

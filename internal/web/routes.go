@@ -15,6 +15,7 @@ func (s *Server) routes(r *gin.Engine) {
 	r.NoMethod(func(c *gin.Context) { s.failStatus(c, http.StatusMethodNotAllowed, "error.method") })
 
 	r.GET("/healthz", s.healthz)
+	r.HEAD("/healthz", s.healthz) // uptime monitors often ask with HEAD
 	r.GET("/assets/*path", s.asset)
 	r.HEAD("/assets/*path", s.asset)
 	r.GET("/favicon.ico", func(c *gin.Context) { c.Redirect(http.StatusMovedPermanently, "/assets/img/favicon.svg") })
