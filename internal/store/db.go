@@ -13,6 +13,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/mattn/go-sqlite3"
@@ -35,6 +36,11 @@ type DB struct {
 	read  *sql.DB
 	// now is the clock; tests may replace it.
 	now func() time.Time
+
+	// stmts caches prepared statements of the reader pool by SQL text (see
+	// readStmt); preparing took about a tenth of a thread page's time.
+	stmtMu sync.Mutex
+	stmts  map[string]*sql.Stmt
 }
 
 // Open opens (creating if needed) the database file at path and applies
@@ -56,7 +62,7 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	n := max(4, runtime.GOMAXPROCS(0)*2)
 	r.SetMaxOpenConns(n)
 	r.SetMaxIdleConns(n)
-	db := &DB{write: w, read: r, now: time.Now}
+	db := &DB{write: w, read: r, now: time.Now, stmts: map[string]*sql.Stmt{}}
 	if err := db.migrate(ctx); err != nil {
 		db.Close()
 		return nil, err
@@ -64,9 +70,72 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	return db, nil
 }
 
-// Close closes both pools.
+// Close closes the cached statements and both pools.
 func (db *DB) Close() error {
-	return errors.Join(db.read.Close(), db.write.Close())
+	db.stmtMu.Lock()
+	var errs []error
+	for q, st := range db.stmts {
+		errs = append(errs, st.Close())
+		delete(db.stmts, q)
+	}
+	db.stmtMu.Unlock()
+	return errors.Join(append(errs, db.read.Close(), db.write.Close())...)
+}
+
+// maxStmts bounds the statement cache. Only the hot read paths use it, with
+// SQL texts from a handful of constants, so the bound is a safety net.
+const maxStmts = 64
+
+// readStmt returns a prepared statement of the reader pool for q, preparing
+// it on first use. A *sql.Stmt is safe for concurrent use and prepares
+// itself once on each pool connection, so later calls skip SQLite's parser
+// and planner. q must be built from constants only: no viewer- or
+// user-dependent text, else the cache would fill with one-off statements.
+// When the cache is full or preparing fails, it returns nil and the caller
+// runs q unprepared (see readQuery).
+func (db *DB) readStmt(ctx context.Context, q string) *sql.Stmt {
+	db.stmtMu.Lock()
+	defer db.stmtMu.Unlock()
+	if st, ok := db.stmts[q]; ok {
+		return st
+	}
+	if len(db.stmts) >= maxStmts {
+		return nil
+	}
+	st, err := db.read.PrepareContext(ctx, q)
+	if err != nil {
+		return nil // the unprepared query reports the error
+	}
+	db.stmts[q] = st
+	return st
+}
+
+// readQuery is db.read.QueryContext through the statement cache; q must
+// be constant text (see readStmt).
+func (db *DB) readQuery(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	if st := db.readStmt(ctx, q); st != nil {
+		return st.QueryContext(ctx, args...)
+	}
+	return db.read.QueryContext(ctx, q, args...)
+}
+
+// readQueryFor is readQuery for a query whose only variable text is
+// v.SeesField: cached for viewers without groups (visitors and most
+// members), run unprepared for the others, whose group IDs are in the text.
+func (db *DB) readQueryFor(ctx context.Context, v Viewer, q string, args ...any) (*sql.Rows, error) {
+	if !v.fixedSQL() {
+		return db.read.QueryContext(ctx, q, args...)
+	}
+	return db.readQuery(ctx, q, args...)
+}
+
+// readQueryRow is db.read.QueryRowContext through the statement cache; q
+// must be constant text (see readStmt).
+func (db *DB) readQueryRow(ctx context.Context, q string, args ...any) *sql.Row {
+	if st := db.readStmt(ctx, q); st != nil {
+		return st.QueryRowContext(ctx, args...)
+	}
+	return db.read.QueryRowContext(ctx, q, args...)
 }
 
 // SetClock replaces the clock, for tests.

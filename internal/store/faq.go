@@ -133,7 +133,11 @@ func scanFAQEntry(row interface{ Scan(...any) error }) (FAQEntry, error) {
 }
 
 func (db *DB) queryFAQEntries(ctx context.Context, q string, args ...any) ([]FAQEntry, error) {
-	rows, err := db.read.QueryContext(ctx, q, args...)
+	return scanFAQEntries(db.read.QueryContext(ctx, q, args...))
+}
+
+// scanFAQEntries reads the entries of a query's rows.
+func scanFAQEntries(rows *sql.Rows, err error) ([]FAQEntry, error) {
 	if err != nil {
 		return nil, err
 	}
@@ -217,7 +221,8 @@ func (db *DB) FAQEntriesByThread(ctx context.Context, threadID int64, allStates 
 	if allStates {
 		where = " WHERE e.source_thread_id = ? AND e.state <> 'archived'"
 	}
-	return db.queryFAQEntries(ctx, "SELECT "+faqCols+faqFrom+where+" ORDER BY e.id", threadID)
+	// Constant text (one of two): every thread page asks, so it is prepared once.
+	return scanFAQEntries(db.readQuery(ctx, "SELECT "+faqCols+faqFrom+where+" ORDER BY e.id", threadID))
 }
 
 // FAQEntryBySourcePost returns the entry (not archived) promoted from the

@@ -90,17 +90,21 @@ func (db *DB) postsPage(ctx context.Context, v Viewer, threadID int64, order str
 	if err != nil {
 		return nil, 0, err
 	}
+	// cond and order come from constants (two choices each), so both
+	// queries go through the statement cache.
 	cond, args := v.postCond(mod)
 	var total int
-	if err := db.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM posts p WHERE p.thread_id = ? AND `+cond,
+	if err := db.readQueryRow(ctx, `SELECT COUNT(*) FROM posts p WHERE p.thread_id = ? AND `+cond,
 		append([]any{threadID}, args...)...).Scan(&total); err != nil {
 		return nil, 0, err
 	}
 	// The inner query numbers all the thread's posts before the viewer's
-	// condition, ORDER BY and LIMIT pick the page.
-	rows, err := db.read.QueryContext(ctx, "SELECT "+postCols+`, p.n
-		FROM (SELECT *, ROW_NUMBER() OVER (ORDER BY id) AS n FROM posts WHERE thread_id = ?) p
-		JOIN users u ON u.id = p.author_id JOIN threads t ON t.id = p.thread_id
+	// condition, ORDER BY and LIMIT pick the page. It numbers only the IDs
+	// (from the index posts_thread) and the posts join by primary key, so
+	// SQLite does not copy every post's text into a temporary table.
+	rows, err := db.readQuery(ctx, "SELECT "+postCols+`, w.n
+		FROM (SELECT id, ROW_NUMBER() OVER (ORDER BY id) AS n FROM posts WHERE thread_id = ?) w
+		JOIN posts p ON p.id = w.id JOIN users u ON u.id = p.author_id JOIN threads t ON t.id = p.thread_id
 		WHERE `+cond+` ORDER BY `+order+` LIMIT ? OFFSET ?`, append(append([]any{threadID}, args...), limit, offset)...)
 	if err != nil {
 		return nil, 0, err

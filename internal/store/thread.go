@@ -132,7 +132,11 @@ func scanThread(row interface{ Scan(...any) error }) (Thread, error) {
 }
 
 func (db *DB) queryThreads(ctx context.Context, q string, args ...any) ([]Thread, error) {
-	rows, err := db.read.QueryContext(ctx, q, args...)
+	return scanThreads(db.read.QueryContext(ctx, q, args...))
+}
+
+// scanThreads reads the threads of a query's rows.
+func scanThreads(rows *sql.Rows, err error) ([]Thread, error) {
 	if err != nil {
 		return nil, err
 	}
@@ -159,7 +163,7 @@ func (db *DB) ThreadByID(ctx context.Context, id int64) (Thread, error) {
 // ErrNotFound: a hidden thread shows to its field's moderators only, one
 // waiting for approval also to its author.
 func (db *DB) ThreadFor(ctx context.Context, v Viewer, id int64) (Thread, error) {
-	t, err := scanThread(db.read.QueryRowContext(ctx, "SELECT "+threadCols+threadFrom+" WHERE t.id = ? AND t.deleted_at IS NULL", id))
+	t, err := scanThread(db.readQueryRow(ctx, "SELECT "+threadCols+threadFrom+" WHERE t.id = ? AND t.deleted_at IS NULL", id))
 	if err != nil {
 		return Thread{}, err
 	}
@@ -189,8 +193,9 @@ func (db *DB) ThreadsByField(ctx context.Context, v Viewer, fieldID int64, limit
 // LatestThreads lists the threads v may see with the newest activity in
 // active fields.
 func (db *DB) LatestThreads(ctx context.Context, v Viewer, limit int) ([]Thread, error) {
-	return db.queryThreads(ctx, "SELECT "+threadCols+threadFrom+` WHERE `+listed+` AND f.archived_at IS NULL AND `+v.SeesField("t.topic_field_id")+`
-		ORDER BY t.last_post_at DESC, t.id DESC LIMIT ?`, limit)
+	// The home page asks on every view, hence the statement cache.
+	return scanThreads(db.readQueryFor(ctx, v, "SELECT "+threadCols+threadFrom+` WHERE `+listed+` AND f.archived_at IS NULL AND `+v.SeesField("t.topic_field_id")+`
+		ORDER BY t.last_post_at DESC, t.id DESC LIMIT ?`, limit))
 }
 
 // ThreadsByAuthor lists a user's threads v may see, newest first.

@@ -78,7 +78,8 @@ func (db *DB) TopicFieldStats(ctx context.Context, v Viewer, withArchived bool) 
 	if !withArchived {
 		where += " AND archived_at IS NULL"
 	}
-	rows, err := db.read.QueryContext(ctx, "SELECT "+topicFieldCols+`,
+	// The home page asks on every view, hence the statement cache.
+	rows, err := db.readQueryFor(ctx, v, "SELECT "+topicFieldCols+`,
 		(SELECT COUNT(*) FROM threads t WHERE t.topic_field_id = topic_fields.id AND `+listed+`),
 		(SELECT MAX(t.last_post_at) FROM threads t WHERE t.topic_field_id = topic_fields.id AND `+listed+`)
 		FROM topic_fields`+where+` ORDER BY position, id`)

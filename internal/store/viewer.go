@@ -43,6 +43,11 @@ func (v Viewer) SeesField(col string) string {
 	return col + " IN (SELECT id FROM topic_fields WHERE " + cond + ")"
 }
 
+// fixedSQL reports whether SeesField is one of its two constant texts for
+// v (it names no group IDs), so a query built from constants and SeesField
+// may use the statement cache (see readQueryFor).
+func (v Viewer) fixedSQL() bool { return v.AllFields || len(v.Groups) == 0 }
+
 // seesGroup reports whether v may see a field restricted to the group
 // (0: an open field); the Go twin of SeesField.
 func (v Viewer) seesGroup(groupID int64) bool {
