@@ -1,13 +1,10 @@
 package web
 
 import (
-	"bytes"
 	"context"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"os"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -576,54 +573,3 @@ func TestRegisterRateLimit(t *testing.T) {
 	wantStatus(t, w, http.StatusTooManyRequests, "forgot shares the limit")
 }
 
-// TestAccountPagesRenderZeroValues renders each account page with empty
-// data in every language, so a template never depends on a filled field.
-func TestAccountPagesRenderZeroValues(t *testing.T) {
-	e := newTestEnv(t)
-	pages := map[string]any{
-		"account_register": registerPage{}, "account_login": loginPage{}, "account_forgot": forgotPage{},
-		"account_reset": resetPage{}, "account_message": messagePage{}, "account_settings": settingsPage{NewToken: "kf_x"},
-	}
-	for _, lang := range e.srv.cat.Languages() {
-		for name, data := range pages {
-			tpl, err := e.srv.pages.page(lang, name)
-			if err != nil {
-				t.Fatal(err)
-			}
-			var buf bytes.Buffer
-			if err := tpl.ExecuteTemplate(&buf, "layout", data); err != nil {
-				t.Errorf("%s/%s: %v", lang, name, err)
-			}
-		}
-	}
-}
-
-// TestAccountKeysExist checks that every catalogue key the account pages
-// and handlers name literally exists, since a missing key shows as itself.
-func TestAccountKeysExist(t *testing.T) {
-	e := newTestEnv(t)
-	files, _ := filepath.Glob("../../templates/pages/account_*.html")
-	files = append(files, "account.go")
-	re := regexp.MustCompile(`"((?:account|flash|error|form|org_type|role|layout)\.[a-z0-9_.]+[a-z0-9_])"`)
-	known := map[string]bool{}
-	for _, k := range e.srv.cat.Keys("de") {
-		known[k] = true
-	}
-	n := 0
-	for _, f := range files {
-		b, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, m := range re.FindAllStringSubmatch(string(b), -1) {
-			n++
-			k := m[1]
-			if !known[k] {
-				t.Errorf("%s: unknown catalogue key %q", f, k)
-			}
-		}
-	}
-	if n < 50 {
-		t.Errorf("found only %d keys; is the pattern right?", n)
-	}
-}

@@ -1,13 +1,9 @@
 package web
 
 import (
-	"bytes"
 	"context"
 	"net/http"
 	"net/url"
-	"os"
-	"path/filepath"
-	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -336,46 +332,3 @@ func TestFAQPermissionsWeb(t *testing.T) {
 	}
 }
 
-// TestFAQPagesRender renders the FAQ pages with zero values (every
-// template path without data) and checks that the catalogue knows every
-// key the FAQ files name.
-func TestFAQPagesRender(t *testing.T) {
-	e := newTestEnv(t)
-	pages := map[string]any{
-		"faq_overview": faqOverviewPage{Groups: []store.FAQFieldGroup{{Entries: []store.FAQEntry{{}}}}},
-		"faq_field":    faqFieldPage{Entries: []faqEntryView{{}}, Archived: []faqEntryView{{}}, CanManage: true},
-		"faq_entry":    faqEntryPage{CanManage: true},
-		"faq_form":     faqFormPage{Fields: []store.TopicField{{}}},
-		"faq_versions": faqVersionsPage{Versions: []faqVersionView{{First: true}, {}}},
-		"thread":       threadPage{FAQEntries: []store.FAQEntry{{State: store.FAQDraft}}, Posts: []postView{{}}},
-	}
-	for _, lang := range e.srv.cat.Languages() {
-		for name, data := range pages {
-			tpl, err := e.srv.pages.page(lang, name)
-			if err != nil {
-				t.Fatal(err)
-			}
-			var buf bytes.Buffer
-			if err := tpl.ExecuteTemplate(&buf, "layout", data); err != nil {
-				t.Errorf("%s/%s: %v", lang, name, err)
-			}
-			if m := regexp.MustCompile(`\bfaq\.[a-z_.]+[a-z]`).FindString(buf.String()); m != "" {
-				t.Errorf("%s/%s shows the key %q", lang, name, m)
-			}
-		}
-	}
-	files, _ := filepath.Glob("../../templates/pages/faq_*.html")
-	files = append(files, "../../templates/partials/faq.html", "faq.go", "api_faq.go", "../faq/faq.go")
-	re := regexp.MustCompile(`"((?:faq|flash|error|forum)\.[a-z0-9_.]+[a-z0-9_])"`)
-	for _, f := range files {
-		b, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, m := range re.FindAllStringSubmatch(string(b), -1) {
-			if k := m[1]; e.srv.cat.T("de", k) == k {
-				t.Errorf("%s: unknown catalogue key %q", f, k)
-			}
-		}
-	}
-}

@@ -254,24 +254,3 @@ func TestProtectedAreaNeverLeaks(t *testing.T) {
 	}
 }
 
-// TestGroupPagesRender renders the group pages with zero values in both
-// languages: no catalogue key may show through.
-func TestGroupPagesRender(t *testing.T) {
-	e := newModEnv(t)
-	for _, lang := range e.srv.cat.Languages() {
-		for name, data := range map[string]any{"admin_groups": adminGroupsPage{Groups: []groupView{{Members: []store.User{{}}}}},
-			"admin_field_form": adminFieldFormPage{Field: store.TopicField{ID: 1, GroupID: 2}, Groups: []store.Group{{ID: 2, Name: "G"}}}} {
-			tpl, err := e.srv.pages.page(lang, name)
-			if err != nil {
-				t.Fatal(err)
-			}
-			var buf bytes.Buffer
-			if err := tpl.ExecuteTemplate(&buf, "layout", data); err != nil {
-				t.Errorf("%s/%s: %v", lang, name, err)
-			}
-			if strings.Contains(buf.String(), "groups.") {
-				t.Errorf("%s/%s shows a catalogue key", lang, name)
-			}
-		}
-	}
-}

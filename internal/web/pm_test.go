@@ -1,12 +1,9 @@
 package web
 
 import (
-	"bytes"
 	"context"
 	"net/http"
 	"net/url"
-	"os"
-	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
@@ -363,50 +360,3 @@ func TestPMStatsPage(t *testing.T) {
 	wantBody(t, w, "statistics in English", "2 days, 13 hours", "All topic fields")
 }
 
-// TestPMPagesRenderZeroValues renders each PM page with empty data in
-// every language, so a template never depends on a filled field.
-func TestPMPagesRenderZeroValues(t *testing.T) {
-	e := newTestEnv(t)
-	pages := map[string]any{
-		"pm_area": pmAreaPage{}, "pm_queue": pmQueuePage{}, "pm_stats": pmStatsPage{}, "pm_versions": officialVersionsPage{},
-		"thread": threadPage{Thread: store.Thread{Kind: store.KindPM}, Posts: []postView{{Post: store.Post{OfficialVersion: 2}}}},
-	}
-	for _, lang := range e.srv.cat.Languages() {
-		for name, data := range pages {
-			tpl, err := e.srv.pages.page(lang, name)
-			if err != nil {
-				t.Fatal(err)
-			}
-			var buf bytes.Buffer
-			if err := tpl.ExecuteTemplate(&buf, "layout", data); err != nil {
-				t.Errorf("%s/%s: %v", lang, name, err)
-			}
-		}
-	}
-}
-
-// TestPMKeysExist checks that every catalogue key the PM templates and
-// handlers name literally exists (i18n's test keeps English complete).
-func TestPMKeysExist(t *testing.T) {
-	e := newTestEnv(t)
-	files, _ := filepath.Glob("../../templates/pages/pm_*.html")
-	files = append(files, "../../templates/partials/pm.html", "pm.go", "api_pm.go", "../qa/pm.go")
-	re := regexp.MustCompile(`"((?:pm|flash|error|forum)\.[a-z0-9_.]+[a-z0-9_])"`)
-	n := 0
-	for _, f := range files {
-		b, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, m := range re.FindAllStringSubmatch(string(b), -1) {
-			n++
-			k := m[1]
-			if e.srv.cat.T("de", k) == k && e.srv.cat.T("de", k+".one") == k+".one" {
-				t.Errorf("%s: unknown catalogue key %q", f, k)
-			}
-		}
-	}
-	if n < 60 {
-		t.Errorf("found only %d keys; is the pattern right?", n)
-	}
-}
