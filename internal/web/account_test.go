@@ -572,4 +572,3 @@ func TestRegisterRateLimit(t *testing.T) {
 	w = e.post("/passwort-vergessen", url.Values{"email": {"eins@gemeinde.de"}}, nil)
 	wantStatus(t, w, http.StatusTooManyRequests, "forgot shares the limit")
 }
-

@@ -331,4 +331,3 @@ func TestFAQPermissionsWeb(t *testing.T) {
 		}
 	}
 }
-

@@ -253,4 +253,3 @@ func TestProtectedAreaNeverLeaks(t *testing.T) {
 		}
 	}
 }
-

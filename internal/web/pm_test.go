@@ -359,4 +359,3 @@ func TestPMStatsPage(t *testing.T) {
 	w = e.do(req{method: http.MethodGet, path: "/pm/statistik", header: map[string]string{"Accept-Language": "en"}})
 	wantBody(t, w, "statistics in English", "2 days, 13 hours", "All topic fields")
 }
-
