@@ -221,6 +221,27 @@ func mapErr(err error) error {
 	return err
 }
 
+// rowScanner is a *sql.Row or *sql.Rows, what the scanX functions read.
+type rowScanner interface{ Scan(...any) error }
+
+// scanAll reads every row of a query with scan and closes the rows; err is
+// the query's error, so callers can write scanAll(db.read.QueryContext(...)).
+func scanAll[T any](rows *sql.Rows, err error, scan func(rowScanner) (T, error)) ([]T, error) {
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []T
+	for rows.Next() {
+		v, err := scan(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, rows.Err()
+}
+
 // ms converts a time to the stored Unix milliseconds.
 func ms(t time.Time) int64 { return t.UnixMilli() }
 

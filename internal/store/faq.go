@@ -110,7 +110,7 @@ const faqFrom = ` FROM faq_entries e JOIN topic_fields f ON f.id = e.topic_field
 	LEFT JOIN threads st ON st.id = e.source_thread_id AND st.deleted_at IS NULL AND st.hidden_at IS NULL
 	LEFT JOIN posts sp ON sp.id = e.source_post_id AND sp.deleted_at IS NULL AND st.id IS NOT NULL`
 
-func scanFAQEntry(row interface{ Scan(...any) error }) (FAQEntry, error) {
+func scanFAQEntry(row rowScanner) (FAQEntry, error) {
 	var e FAQEntry
 	var reviewBy string
 	var created, updated int64
@@ -138,19 +138,7 @@ func (db *DB) queryFAQEntries(ctx context.Context, q string, args ...any) ([]FAQ
 
 // scanFAQEntries reads the entries of a query's rows.
 func scanFAQEntries(rows *sql.Rows, err error) ([]FAQEntry, error) {
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var es []FAQEntry
-	for rows.Next() {
-		e, err := scanFAQEntry(rows)
-		if err != nil {
-			return nil, err
-		}
-		es = append(es, e)
-	}
-	return es, rows.Err()
+	return scanAll(rows, err, scanFAQEntry)
 }
 
 // nullDate converts a review date for storage; the zero time becomes NULL.

@@ -22,7 +22,7 @@ type Group struct {
 
 const groupCols = `id, slug, name, created_at`
 
-func scanGroup(row interface{ Scan(...any) error }) (Group, error) {
+func scanGroup(row rowScanner) (Group, error) {
 	var g Group
 	var created int64
 	if err := row.Scan(&g.ID, &g.Slug, &g.Name, &created); err != nil {

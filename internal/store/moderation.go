@@ -157,7 +157,7 @@ type Flag struct {
 const flagCols = `f.id, f.post_id, f.reporter_id, r.display_name, f.reason, f.text, f.created_at,
 	f.resolved_at, COALESCE(f.resolved_by, 0), COALESCE(f.resolution, '')`
 
-func scanFlag(row interface{ Scan(...any) error }) (Flag, error) {
+func scanFlag(row rowScanner) (Flag, error) {
 	var f Flag
 	var created int64
 	var resolved sql.NullInt64

@@ -28,7 +28,7 @@ type OutboxMail struct {
 
 const outboxCols = "id, message_id, recipient, subject, body_text, body_html, created_at, attempts, next_attempt_at, sent_at, failed_at, last_error"
 
-func scanOutboxMail(row interface{ Scan(...any) error }) (OutboxMail, error) {
+func scanOutboxMail(row rowScanner) (OutboxMail, error) {
 	var (
 		m                OutboxMail
 		created, next    int64

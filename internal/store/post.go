@@ -53,7 +53,7 @@ const postCols = `p.id, p.thread_id, p.author_id, u.display_name, u.org_name, u.
 	p.body, p.body_html, p.created_at, p.edited_at, p.deleted_at, p.score, p.official_version, p.official_at, p.official_body,
 	p.hidden_at, p.hidden_reason, NOT p.approved`
 
-func scanPost(row interface{ Scan(...any) error }) (Post, error) {
+func scanPost(row rowScanner) (Post, error) {
 	var p Post
 	var created int64
 	var edited, deleted, officialAt, hidden sql.NullInt64

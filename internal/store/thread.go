@@ -116,7 +116,7 @@ const threadCols = `t.id, t.topic_field_id, f.slug, f.name, t.author_id, u.displ
 const threadFrom = ` FROM threads t JOIN topic_fields f ON f.id = t.topic_field_id JOIN users u ON u.id = t.author_id
 	LEFT JOIN users pa ON pa.id = t.pm_assignee_id`
 
-func scanThread(row interface{ Scan(...any) error }) (Thread, error) {
+func scanThread(row rowScanner) (Thread, error) {
 	var t Thread
 	var last, created int64
 	var due, answered, hidden sql.NullInt64
@@ -137,19 +137,7 @@ func (db *DB) queryThreads(ctx context.Context, q string, args ...any) ([]Thread
 
 // scanThreads reads the threads of a query's rows.
 func scanThreads(rows *sql.Rows, err error) ([]Thread, error) {
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var ts []Thread
-	for rows.Next() {
-		t, err := scanThread(rows)
-		if err != nil {
-			return nil, err
-		}
-		ts = append(ts, t)
-	}
-	return ts, rows.Err()
+	return scanAll(rows, err, scanThread)
 }
 
 // ThreadByID returns a thread that is not deleted, as every reader sees

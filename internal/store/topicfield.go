@@ -35,7 +35,7 @@ func (f TopicField) Restricted() bool { return f.GroupID != 0 }
 const topicFieldCols = `id, slug, name, description, position, archived_at, created_at, COALESCE(group_id, 0),
 	COALESCE((SELECT g.name FROM groups g WHERE g.id = topic_fields.group_id), '')`
 
-func scanTopicField(row interface{ Scan(...any) error }) (TopicField, error) {
+func scanTopicField(row rowScanner) (TopicField, error) {
 	var f TopicField
 	var archived sql.NullInt64
 	var created int64
@@ -55,19 +55,7 @@ func (db *DB) TopicFields(ctx context.Context, v Viewer, withArchived bool) ([]T
 		q += " AND archived_at IS NULL"
 	}
 	rows, err := db.read.QueryContext(ctx, q+" ORDER BY position, id")
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var fs []TopicField
-	for rows.Next() {
-		f, err := scanTopicField(rows)
-		if err != nil {
-			return nil, err
-		}
-		fs = append(fs, f)
-	}
-	return fs, rows.Err()
+	return scanAll(rows, err, scanTopicField)
 }
 
 // TopicFieldStats lists the topic fields v may see in display order with
@@ -104,7 +92,7 @@ func (db *DB) TopicFieldStats(ctx context.Context, v Viewer, withArchived bool) 
 // scanWith scans a row whose columns are a known list followed by extra
 // ones, so that list keeps its one scan function (here scanTopicField).
 type scanWith struct {
-	row   interface{ Scan(...any) error }
+	row   rowScanner
 	extra []any
 }
 

@@ -66,7 +66,7 @@ func (u *User) IsAdmin() bool { return u != nil && u.Role == RoleAdmin }
 const userCols = `id, email, display_name, password_hash, role, org_name, org_type, status,
 	language, email_verified_at, created_at, updated_at, suspended_until, suspended_reason`
 
-func scanUser(row interface{ Scan(...any) error }) (User, error) {
+func scanUser(row rowScanner) (User, error) {
 	var u User
 	var verified, suspended sql.NullInt64
 	var created, updated int64
@@ -337,19 +337,7 @@ func (db *DB) Admins(ctx context.Context) ([]User, error) {
 // queryUsers runs a query selecting userCols and scans every row.
 func (db *DB) queryUsers(ctx context.Context, q string, args ...any) ([]User, error) {
 	rows, err := db.read.QueryContext(ctx, q, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var us []User
-	for rows.Next() {
-		u, err := scanUser(rows)
-		if err != nil {
-			return nil, err
-		}
-		us = append(us, u)
-	}
-	return us, rows.Err()
+	return scanAll(rows, err, scanUser)
 }
 
 // CreateSession stores a new session token hash for the user.
