@@ -230,9 +230,10 @@ func (s *Server) reply(c *gin.Context) {
 	s.redirectToPost(c, id)
 }
 
-// lastPage is the number of a thread's last page of posts.
+// lastPage is the number of the thread's last page of posts as the viewer
+// sees it (a moderator or author may see posts others do not).
 func (s *Server) lastPage(c *gin.Context, t store.Thread) int {
-	_, total, err := s.db.Posts(c.Request.Context(), t.ID, 0, 0)
+	_, total, err := s.db.PostsFor(c.Request.Context(), scope(c), t.ID, 0, 0)
 	if err != nil {
 		return 1
 	}
