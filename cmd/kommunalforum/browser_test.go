@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"mime"
 	"mime/multipart"
@@ -92,7 +93,7 @@ func newBrowser(t *testing.T) context.Context {
 }
 
 // step runs browser actions with a deadline and fails the test with what.
-// Forms are sent with chromedp.Submit rather than a click on their button:
+// Forms are sent with submit (below) rather than a click on their button:
 // a click lands on coordinates, and on a loaded machine app.js adding the
 // character counter can move the button between layout and click.
 func step(t *testing.T, bctx context.Context, what string, actions ...chromedp.Action[chromedp.Void]) {
@@ -106,6 +107,35 @@ func step(t *testing.T, bctx context.Context, what string, actions ...chromedp.A
 		body, _ = chromedp.Run(lctx, chromedp.Text(chromedp.CSS("main")))
 		lcancel()
 		t.Fatalf("%s: %v (at %s; main: %.400s)", what, err, loc, body)
+	}
+}
+
+// submit sends the form of the element matching sel and waits until the
+// browser shows the document the server answered with. Without the wait, a
+// following WaitVisible can match the old page (both have a main h1) and a
+// read then races the navigation ("Cannot find context with specified id").
+// The old document is marked, so "new" means: the mark is gone and the new
+// document has finished loading.
+func submit(sel string) chromedp.Action[chromedp.Void] {
+	return func(ctx context.Context, tg *chromedp.Target) (chromedp.Void, error) {
+		if _, err := chromedp.Evaluate[bool](`window.kfOldDocument = true`)(ctx, tg); err != nil {
+			return chromedp.Void{}, err
+		}
+		if _, err := chromedp.Submit(chromedp.CSS(sel))(ctx, tg); err != nil {
+			return chromedp.Void{}, err
+		}
+		for {
+			// Errors are expected while the old context is torn down.
+			fresh, err := chromedp.Evaluate[bool](`!window.kfOldDocument && document.readyState === "complete"`)(ctx, tg)
+			if err == nil && fresh {
+				return chromedp.Void{}, nil
+			}
+			select {
+			case <-ctx.Done():
+				return chromedp.Void{}, fmt.Errorf("no new page after submitting %s: %w", sel, ctx.Err())
+			case <-time.After(50 * time.Millisecond):
+			}
+		}
 	}
 }
 
@@ -175,7 +205,7 @@ func logIn(t *testing.T, b context.Context, base, email, password string) {
 		chromedp.WaitVisible(chromedp.CSS("#f-email")),
 		chromedp.SendKeys(chromedp.CSS("#f-email"), email),
 		chromedp.SendKeys(chromedp.CSS("#f-password"), password),
-		chromedp.Submit(chromedp.CSS("main form button[type=submit]")),
+		submit("main form button[type=submit]"),
 		chromedp.WaitVisible(chromedp.CSS(".flash")),
 	)
 }
@@ -263,7 +293,7 @@ func TestBrowserRegisterVerifyPostReply(t *testing.T) {
 		chromedp.SendKeys(chromedp.CSS("#f-org_name"), "Landkreis Musterland"),
 		chromedp.SetValue(chromedp.CSS("#f-org_type"), "landkreis"),
 		chromedp.SendKeys(chromedp.CSS("#f-password"), "Grüße-aus-dem-Kreishaus-2026"),
-		chromedp.Submit(chromedp.CSS("main form button[type=submit]")),
+		submit("main form button[type=submit]"),
 		chromedp.WaitVisible(chromedp.CSS("main h1")),
 	)
 	// The form itself mentions "E-Mail" too, so check the outcome's heading.
@@ -281,7 +311,7 @@ func TestBrowserRegisterVerifyPostReply(t *testing.T) {
 	step(t, b, "verify",
 		chromedp.Navigate(link),
 		chromedp.WaitVisible(chromedp.CSS("main form button[type=submit]")),
-		chromedp.Submit(chromedp.CSS("main form button[type=submit]")),
+		submit("main form button[type=submit]"),
 		chromedp.WaitVisible(chromedp.CSS(".flash")),
 	)
 	if nav := text(t, b, ".account-nav"); !strings.Contains(nav, "Jana Beispiel") {
@@ -294,7 +324,7 @@ func TestBrowserRegisterVerifyPostReply(t *testing.T) {
 		chromedp.WaitVisible(chromedp.CSS("#f-title")),
 		chromedp.SendKeys(chromedp.CSS("#f-title"), title),
 		chromedp.SendKeys(chromedp.CSS("#f-body"), "Hat jemand den **EfA-Dienst** schon angebunden?\n\n- Fachverfahren\n- Zahlungsverkehr"),
-		chromedp.Submit(chromedp.CSS("main form button[type=submit]")),
+		submit("main form button[type=submit]"),
 		chromedp.WaitVisible(chromedp.CSS(".post-list")),
 	)
 	if h1 := text(t, b, "main h1"); !strings.Contains(h1, title) {
@@ -307,7 +337,7 @@ func TestBrowserRegisterVerifyPostReply(t *testing.T) {
 	reply := "Wir sind seit März live, die Anbindung lief über FIT-Connect."
 	step(t, b, "reply",
 		chromedp.SendKeys(chromedp.CSS("#f-body"), reply),
-		chromedp.Submit(chromedp.CSS("#antworten button[type=submit]")),
+		submit("#antworten button[type=submit]"),
 		chromedp.WaitVisible(chromedp.CSS(".post-list .post:nth-of-type(2)")),
 	)
 	if got := text(t, b, ".post-list .post:nth-of-type(2) .post-body"); !strings.Contains(got, reply) {

@@ -69,7 +69,7 @@ func TestBrowserFAQPromoteAndPublish(t *testing.T) {
 		chromedp.WaitVisible(chromedp.CSS(".post-accepted "+promote)),
 	)
 	step(t, b, "take the accepted answer into the FAQ",
-		chromedp.Submit(chromedp.CSS(promote)),
+		submit(promote),
 		chromedp.WaitVisible(chromedp.CSS("#f-question")),
 	)
 	if flash := text(t, b, ".flash"); !strings.Contains(flash, "als Entwurf in die FAQ übernommen") {
@@ -87,7 +87,7 @@ func TestBrowserFAQPromoteAndPublish(t *testing.T) {
 	}
 	step(t, b, "save published",
 		chromedp.Click(chromedp.CSS("#f-publish")),
-		chromedp.Submit(chromedp.CSS("main form.form button[type=submit]")),
+		submit("main form.form button[type=submit]"),
 		chromedp.WaitVisible(chromedp.CSS("main .summary-list")), // the entry page; the form had a flash too
 	)
 	if flash := text(t, b, ".flash"); !strings.Contains(flash, "veröffentlicht") {

@@ -62,7 +62,7 @@ func TestBrowserFlagHideAudit(t *testing.T) {
 	step(t, mod, "approve the thread from the queue",
 		chromedp.Navigate(base+"/moderation"),
 		chromedp.WaitVisible(chromedp.CSS("#pending-heading")),
-		chromedp.Submit(chromedp.CSS(`form[action$="/freigeben"] button`)),
+		submit(`form[action$="/freigeben"] button`),
 		chromedp.WaitVisible(chromedp.CSS(".flash")),
 	)
 
@@ -74,7 +74,7 @@ func TestBrowserFlagHideAudit(t *testing.T) {
 		chromedp.WaitVisible(chromedp.CSS("#f-reason-personal_data")),
 		chromedp.Click(chromedp.CSS("#f-reason-personal_data")),
 		chromedp.SendKeys(chromedp.CSS("#f-text"), "Private Telefonnummer im Beitrag"),
-		chromedp.Submit(chromedp.CSS("main form button[type=submit]")),
+		submit("main form button[type=submit]"),
 		chromedp.WaitVisible(chromedp.CSS(".flash")),
 	)
 	if flash := text(t, member, ".flash"); !strings.Contains(flash, "Danke für Ihre Meldung") {
@@ -95,7 +95,7 @@ func TestBrowserFlagHideAudit(t *testing.T) {
 	}
 	step(t, mod, "hide the post from the queue",
 		chromedp.SendKeys(chromedp.CSS("#hide-reason-"+itoa(created.PostID)), "Personenbezogene Daten"),
-		chromedp.Submit(chromedp.CSS(`#meldung-`+itoa(created.PostID)+` form[action$="/ausblenden"] button`)),
+		submit(`#meldung-`+itoa(created.PostID)+` form[action$="/ausblenden"] button`),
 		chromedp.WaitVisible(chromedp.CSS(".flash")),
 	)
 	if q := text(t, mod, "main"); !strings.Contains(q, "Zurzeit gibt es keine offenen Meldungen.") {

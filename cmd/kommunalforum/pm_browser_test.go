@@ -39,7 +39,7 @@ func TestBrowserPMQuestionAnsweredOfficially(t *testing.T) {
 		chromedp.Click(chromedp.CSS("#f-kind-pm_question")),
 		chromedp.SendKeys(chromedp.CSS("#f-title"), title),
 		chromedp.SendKeys(chromedp.CSS("#f-body"), "Bitte um eine verbindliche Auskunft für den **Landkreis**."),
-		chromedp.Submit(chromedp.CSS("main form button[type=submit]")),
+		submit("main form button[type=submit]"),
 		chromedp.WaitVisible(chromedp.CSS(".pm-info")),
 	)
 	threadURL, err := chromedp.Run(member, chromedp.Location())
@@ -62,7 +62,7 @@ func TestBrowserPMQuestionAnsweredOfficially(t *testing.T) {
 	step(t, pm, "take the question over",
 		chromedp.Click(chromedp.CSS(".pm-queue tbody th a")),
 		chromedp.WaitVisible(chromedp.CSS(".pm-actions")),
-		chromedp.Submit(chromedp.CSS(`.pm-actions form[action$="/zuweisen"] button`)),
+		submit(`.pm-actions form[action$="/zuweisen"] button`),
 		chromedp.WaitVisible(chromedp.CSS(".flash")),
 	)
 	if info := text(t, pm, ".pm-info"); !strings.Contains(info, "In Bearbeitung bei Paula PM") {
@@ -70,11 +70,11 @@ func TestBrowserPMQuestionAnsweredOfficially(t *testing.T) {
 	}
 	step(t, pm, "answer",
 		chromedp.SendKeys(chromedp.CSS("#f-body"), "Die Betriebskosten trägt das Land."),
-		chromedp.Submit(chromedp.CSS("#antworten button[type=submit]")),
+		submit("#antworten button[type=submit]"),
 		chromedp.WaitVisible(chromedp.CSS(`.post-list .post:nth-of-type(2) form[action$="/amtlich"] button`)),
 	)
 	step(t, pm, "mark the answer official",
-		chromedp.Submit(chromedp.CSS(`.post-list .post:nth-of-type(2) form[action$="/amtlich"] button`)),
+		submit(`.post-list .post:nth-of-type(2) form[action$="/amtlich"] button`),
 		chromedp.WaitVisible(chromedp.CSS(".official-head")),
 	)
 
