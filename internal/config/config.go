@@ -38,6 +38,7 @@ type Config struct {
 	Data     Data     `yaml:"data"`
 	Database Database `yaml:"database"`
 	Mail     Mail     `yaml:"mail"`
+	Search   Search   `yaml:"search"`
 	Auth     Auth     `yaml:"auth"`
 	Forum    Forum    `yaml:"forum"`
 	UI       UI       `yaml:"ui"`
@@ -76,6 +77,27 @@ type Mail struct {
 	// PickupDir is empty to mean <data.dir>/mail-pickup (see Config.PickupDir).
 	PickupDir string `yaml:"pickup_dir"`
 	SMTP      SMTP   `yaml:"smtp"`
+	// ImmediateDelay is how long "sofort" mails wait so that edits are
+	// included and items read meanwhile are dropped; 0s sends at once.
+	ImmediateDelay time.Duration `yaml:"immediate_delay"`
+	// DigestTime is the local time (Europe/Berlin, "HH:MM") digests go out.
+	DigestTime string `yaml:"digest_time"`
+	// DigestWeekday is the day weekly digests go out, e.g. "monday".
+	DigestWeekday string `yaml:"digest_weekday"`
+	// MaxPermanentFailures is how many permanent delivery failures in a row
+	// disable mail to an address until its owner fixes it.
+	MaxPermanentFailures int `yaml:"max_permanent_failures"`
+}
+
+// Search configures the full-text index.
+type Search struct {
+	// Path is empty to mean <data.dir>/search.bleve (see Config.IndexPath).
+	Path string `yaml:"path"`
+	// BatchSize is how many queued changes the indexer applies at once.
+	BatchSize int `yaml:"batch_size"`
+	// Interval is how often the indexer looks for queued changes when it
+	// has not been woken by a write.
+	Interval time.Duration `yaml:"interval"`
 }
 
 // SMTP configures the relay. TLS is one of "starttls", "tls" (implicit TLS,
@@ -123,6 +145,7 @@ type UI struct {
 }
 
 // Allowed values of the enumerated settings, in the order errors list them.
+var weekdays = []string{"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
 var (
 	smtpTLSModes      = []string{"starttls", "tls", "none"}
 	registrationModes = []string{"open", "domains", "approval"}
@@ -145,9 +168,11 @@ func Default() Config {
 		},
 		Data: Data{Dir: "./data"},
 		Mail: Mail{
-			From: "Kommunalforum <noreply@kommunalforum.invalid>",
-			SMTP: SMTP{Port: 587, TLS: "starttls"},
+			From:           "Kommunalforum <noreply@kommunalforum.invalid>",
+			SMTP:           SMTP{Port: 587, TLS: "starttls"},
+			ImmediateDelay: 2 * time.Minute, DigestTime: "07:00", DigestWeekday: "monday", MaxPermanentFailures: 3,
 		},
+		Search: Search{BatchSize: 500, Interval: time.Second},
 		Auth: Auth{
 			Registration:        "open",
 			SessionLifetime:     720 * time.Hour,
@@ -253,6 +278,14 @@ func (c Config) PickupDir() string {
 	return filepath.Join(c.Data.Dir, "mail-pickup")
 }
 
+// IndexPath is the search index directory.
+func (c Config) IndexPath() string {
+	if c.Search.Path != "" {
+		return c.Search.Path
+	}
+	return filepath.Join(c.Data.Dir, "search.bleve")
+}
+
 // Validate reports every invalid setting at once, each error naming its key.
 func (c Config) Validate() error {
 	var errs []error
@@ -317,6 +350,17 @@ func (c Config) Validate() error {
 	if m.SMTP.Password != "" && m.SMTP.Username == "" {
 		bad("mail.smtp.password", "is set but mail.smtp.username is empty")
 	}
+	if m.ImmediateDelay < 0 {
+		bad("mail.immediate_delay", "%s must not be negative (0s sends at once)", m.ImmediateDelay)
+	}
+	if _, err := time.Parse("15:04", m.DigestTime); err != nil {
+		bad("mail.digest_time", "%q is not a time such as \"07:00\"", m.DigestTime)
+	}
+	oneOf("mail.digest_weekday", m.DigestWeekday, weekdays)
+	positive("mail.max_permanent_failures", m.MaxPermanentFailures)
+
+	positive("search.batch_size", c.Search.BatchSize)
+	positiveDuration("search.interval", c.Search.Interval)
 
 	a := c.Auth
 	oneOf("auth.registration", a.Registration, registrationModes)
