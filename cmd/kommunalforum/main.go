@@ -4,7 +4,9 @@
 //	kommunalforum migrate
 //	kommunalforum user add --email E --name N --role R [--fields SLUGS] [--org NAME --org-type TYPE] --password-stdin
 //	kommunalforum token create --email E [--name NAME]
-//	kommunalforum seed --demo
+//	kommunalforum seed --demo | --synthetic [--users U --threads T --posts-per-thread P --seed S]
+//	kommunalforum reindex
+//	kommunalforum digest --frequency daily|weekly [--now]
 //
 // Every subcommand takes --data DIR and --config FILE.
 package main
@@ -39,6 +41,9 @@ Commands:
   user add        create an active account
   token create    create a personal API token (printed as the last line)
   seed --demo     add demo content
+  seed --synthetic  generate a large synthetic data set (benchmarks)
+  reindex         rebuild the search index from the database
+  digest          run a digest round (--frequency daily|weekly [--now])
 
 Flags of every command:
   --data DIR      data directory (default ./data)
@@ -66,6 +71,10 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		err = cmdTokenCreate(ctx, args, stdout, stderr)
 	case "seed":
 		err = cmdSeed(ctx, args, stdout, stderr)
+	case "reindex":
+		err = cmdReindex(ctx, args, stdout, stderr)
+	case "digest":
+		err = cmdDigest(ctx, args, stdout, stderr)
 	case "help":
 		fmt.Fprint(stdout, usage)
 		return 0

@@ -183,6 +183,10 @@ func (s *Server) routes(r *gin.Engine) {
 	apiMember.POST("/groups", s.apiCreateGroup)
 	apiMember.POST("/groups/:slug/members", s.apiAddGroupMember)
 	apiMember.PATCH("/topic-fields/:slug", s.apiPatchField)
+
+	s.searchRoutes(r, api)                           // Search (search.go).
+	s.notifyRoutes(r, member, admin, api, apiMember) // Subscriptions and mail (notify.go).
+	s.feedRoutes(r, member, admin, api)              // Feeds, metrics, OpenAPI (feeds.go).
 }
 
 // healthz answers 200 when the database answers.
