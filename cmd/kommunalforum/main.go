@@ -7,6 +7,7 @@
 //	kommunalforum seed --demo | --synthetic [--users U --threads T --posts-per-thread P --seed S]
 //	kommunalforum reindex
 //	kommunalforum digest --frequency daily|weekly [--now]
+//	kommunalforum backup --out FILE
 //
 // Every subcommand takes --data DIR and --config FILE.
 package main
@@ -44,6 +45,7 @@ Commands:
   seed --synthetic  generate a large synthetic data set (benchmarks)
   reindex         rebuild the search index from the database
   digest          run a digest round (--frequency daily|weekly [--now])
+  backup --out F  write a consistent backup of the database while it runs
 
 Flags of every command:
   --data DIR      data directory (default ./data)
@@ -75,6 +77,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		err = cmdReindex(ctx, args, stdout, stderr)
 	case "digest":
 		err = cmdDigest(ctx, args, stdout, stderr)
+	case "backup":
+		err = cmdBackup(ctx, args, stdout, stderr)
 	case "help":
 		fmt.Fprint(stdout, usage)
 		return 0
