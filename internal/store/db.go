@@ -36,6 +36,9 @@ type DB struct {
 	read  *sql.DB
 	// now is the clock; tests may replace it.
 	now func() time.Time
+	// opened is when this process opened the database: idempotency
+	// reservations older than that belong to a process that died.
+	opened time.Time
 
 	// stmts caches prepared statements of the reader pool by SQL text (see
 	// readStmt); preparing took about a tenth of a thread page's time.
@@ -62,7 +65,7 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	n := max(4, runtime.GOMAXPROCS(0)*2)
 	r.SetMaxOpenConns(n)
 	r.SetMaxIdleConns(n)
-	db := &DB{write: w, read: r, now: time.Now, stmts: map[string]*sql.Stmt{}}
+	db := &DB{write: w, read: r, now: time.Now, opened: time.Now(), stmts: map[string]*sql.Stmt{}}
 	if err := db.migrate(ctx); err != nil {
 		db.Close()
 		return nil, err
@@ -200,6 +203,10 @@ func (db *DB) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 		return mapErr(err)
 	}
 	if err := fn(tx); err != nil {
+		tx.Rollback()
+		return mapErr(err)
+	}
+	if err := markCommitted(ctx, tx); err != nil {
 		tx.Rollback()
 		return mapErr(err)
 	}

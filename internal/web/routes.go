@@ -10,7 +10,7 @@ import (
 
 // routes is the whole URL map, grouped by who may call it.
 func (s *Server) routes(r *gin.Engine) {
-	r.Use(s.requestIDs, s.recovery, s.securityHeaders, limitBody, s.csrf(), s.identify)
+	r.Use(s.requestIDs, s.recovery, s.securityHeaders, limitBody, s.csrf(), s.identify, s.idempotency)
 	r.NoRoute(func(c *gin.Context) { s.failStatus(c, http.StatusNotFound, "error.not_found") })
 	r.NoMethod(func(c *gin.Context) { s.failStatus(c, http.StatusMethodNotAllowed, "error.method") })
 

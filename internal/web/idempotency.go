@@ -1,0 +1,120 @@
+package web
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"io"
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+
+	"kommunalforum/internal/store"
+)
+
+// maxIdempotencyKey bounds the header; clients send UUIDs or similar.
+const maxIdempotencyKey = 255
+
+// idempotency makes state-changing requests with an Idempotency-Key header
+// safe to retry: the first request runs and its answer is stored, a retry
+// with the same key gets that answer again (Idempotent-Replayed: true)
+// instead of a second post. Keys are per user, so one user's key can never
+// replay another's answer; anonymous requests ignore the header.
+//
+// The reservation is committed before the handler runs and marked
+// "committed" inside the handler's own transaction (store.inTx), so after
+// a crash between the change and storing its answer a retry is refused
+// with 409 rather than creating the post again.
+func (s *Server) idempotency(c *gin.Context) {
+	key := c.GetHeader("Idempotency-Key")
+	u := viewer(c)
+	if key == "" || u == nil || c.Request.Method == http.MethodGet || c.Request.Method == http.MethodHead {
+		c.Next()
+		return
+	}
+	if len(key) > maxIdempotencyKey || !printableASCII(key) {
+		s.failStatus(c, http.StatusBadRequest, "error.idempotency.bad_key")
+		return
+	}
+	body, err := io.ReadAll(c.Request.Body)
+	if err != nil {
+		s.failStatus(c, http.StatusRequestEntityTooLarge, "error.too_large")
+		return
+	}
+	c.Request.Body = io.NopCloser(bytes.NewReader(body))
+	h := sha256.New()
+	io.WriteString(h, c.Request.Method+" "+c.Request.URL.RequestURI()+"\n")
+	h.Write(body)
+	hash := hex.EncodeToString(h.Sum(nil))
+
+	ctx := c.Request.Context()
+	outcome, stored, err := s.db.ReserveIdempotencyKey(ctx, u.ID, key, hash)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	switch outcome {
+	case store.KeyReplay:
+		if stored.Location != "" {
+			c.Header("Location", stored.Location)
+		}
+		c.Header("Idempotent-Replayed", "true")
+		c.Data(stored.Status, stored.ContentType, stored.Body)
+		c.Abort()
+		return
+	case store.KeyMismatch:
+		s.failStatus(c, http.StatusUnprocessableEntity, "error.idempotency.mismatch")
+		return
+	case store.KeyInFlight:
+		s.failStatus(c, http.StatusConflict, "error.idempotency.in_flight")
+		return
+	case store.KeyLostAnswer:
+		s.failStatus(c, http.StatusConflict, "error.idempotency.lost_answer")
+		return
+	}
+
+	rec := &recordingWriter{ResponseWriter: c.Writer}
+	c.Writer = rec
+	c.Request = c.Request.WithContext(store.WithIdempotencyKey(ctx, u.ID, key))
+	c.Next()
+
+	status := rec.Status()
+	// Server errors and transient refusals changed nothing the client could
+	// not retry, so the key is released (kept if the change committed).
+	if status >= 500 || status == http.StatusConflict || status == http.StatusTooManyRequests {
+		if err := s.db.ReleaseIdempotencyKey(ctx, u.ID, key); err != nil {
+			s.log.Error("release idempotency key", "err", err)
+		}
+		return
+	}
+	resp := store.IdempotentResponse{Status: status, ContentType: rec.Header().Get("Content-Type"),
+		Location: rec.Header().Get("Location"), Body: rec.buf.Bytes()}
+	if err := s.db.FinishIdempotencyKey(ctx, u.ID, key, resp); err != nil {
+		s.log.Error("store idempotent answer", "err", err)
+	}
+}
+
+// recordingWriter passes the answer through and keeps a copy of its body.
+type recordingWriter struct {
+	gin.ResponseWriter
+	buf bytes.Buffer
+}
+
+func (w *recordingWriter) Write(b []byte) (int, error) {
+	w.buf.Write(b)
+	return w.ResponseWriter.Write(b)
+}
+
+func (w *recordingWriter) WriteString(s string) (int, error) {
+	w.buf.WriteString(s)
+	return w.ResponseWriter.WriteString(s)
+}
+
+func printableASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < 0x21 || s[i] > 0x7e {
+			return false
+		}
+	}
+	return true
+}
