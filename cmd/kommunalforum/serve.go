@@ -68,6 +68,7 @@ func cmdServe(ctx context.Context, args []string, stderr io.Writer) error {
 	srv, err := web.New(web.Options{
 		DB: a.db, Accounts: a.accounts, Forum: posting, QA: a.qa, Catalog: a.cat, Templates: tmpl, Assets: ast, Log: log,
 		BaseURL: cfg.BaseURL(), Dev: cfg.Server.Dev, TrustedProxies: cfg.Server.TrustedProxies,
+		PageCacheTTL: cfg.Server.PageCacheTTL, PageCacheBytes: cfg.Server.PageCacheMB << 20,
 		DefaultLanguage: cfg.UI.DefaultLanguage, ThreadsPerPage: cfg.Forum.ThreadsPerPage, PostsPerPage: cfg.Forum.PostsPerPage,
 		LoginPerMinute: cfg.Auth.LoginRatePerMinute, RegisterPerHour: cfg.Auth.RegisterRatePerHour,
 		MailWake: deliverer.Wake,

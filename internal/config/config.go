@@ -57,6 +57,11 @@ type Server struct {
 	ReadTimeout     time.Duration `yaml:"read_timeout"`
 	WriteTimeout    time.Duration `yaml:"write_timeout"`
 	ShutdownTimeout time.Duration `yaml:"shutdown_timeout"`
+	// PageCacheTTL is the maximum age of a cached anonymous page; every
+	// write through the server invalidates the cache at once. 0 disables it.
+	PageCacheTTL time.Duration `yaml:"page_cache_ttl"`
+	// PageCacheMB bounds the memory of the page cache.
+	PageCacheMB int `yaml:"page_cache_mb"`
 }
 
 // Data locates the data directory (database, search index, mail pickup).
@@ -165,6 +170,8 @@ func Default() Config {
 			ReadTimeout:     15 * time.Second,
 			WriteTimeout:    30 * time.Second,
 			ShutdownTimeout: 20 * time.Second,
+			PageCacheTTL:    2 * time.Second,
+			PageCacheMB:     64,
 		},
 		Data: Data{Dir: "./data"},
 		Mail: Mail{
@@ -334,6 +341,10 @@ func (c Config) Validate() error {
 	positiveDuration("server.read_timeout", s.ReadTimeout)
 	positiveDuration("server.write_timeout", s.WriteTimeout)
 	positiveDuration("server.shutdown_timeout", s.ShutdownTimeout)
+	if s.PageCacheTTL < 0 {
+		bad("server.page_cache_ttl", "%s must not be negative (0s disables the cache)", s.PageCacheTTL)
+	}
+	positive("server.page_cache_mb", s.PageCacheMB)
 
 	if c.Data.Dir == "" {
 		bad("data.dir", "must not be empty")

@@ -11,6 +11,9 @@ import (
 // routes is the whole URL map, grouped by who may call it.
 func (s *Server) routes(r *gin.Engine) {
 	r.Use(s.requestIDs, s.recovery, s.securityHeaders, limitBody, s.csrf(), s.identify, s.idempotency)
+	if s.pageCache != nil {
+		r.Use(s.cachePages)
+	}
 	r.NoRoute(func(c *gin.Context) { s.failStatus(c, http.StatusNotFound, "error.not_found") })
 	r.NoMethod(func(c *gin.Context) { s.failStatus(c, http.StatusMethodNotAllowed, "error.method") })
 

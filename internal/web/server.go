@@ -38,6 +38,10 @@ type Options struct {
 	Dev       bool   // re-parse templates on every request
 	// TrustedProxies are the addresses whose X-Forwarded-For is honoured.
 	TrustedProxies []string
+	// PageCacheTTL enables the cache of anonymous pages (pagecache.go) with
+	// this maximum age; 0 disables it. PageCacheBytes bounds its memory.
+	PageCacheTTL   time.Duration
+	PageCacheBytes int
 	// DefaultLanguage applies when neither the user nor the browser chooses.
 	DefaultLanguage string
 	ThreadsPerPage  int
@@ -75,6 +79,7 @@ type Server struct {
 	loginLimit    *auth.Limiter // per client IP
 	loginLimitAcc *auth.Limiter // per email address
 	registerLimit *auth.Limiter // per client IP, also guards reset and email-change requests
+	pageCache     *pageCache    // nil when disabled (pagecache.go)
 }
 
 // New builds the server and its engine. Templates are parsed here, so a
@@ -98,6 +103,9 @@ func New(o Options) (*Server, error) {
 		loginLimit:    auth.NewLimiter(max(1, o.LoginPerMinute), time.Minute),
 		loginLimitAcc: auth.NewLimiter(max(1, o.LoginPerMinute), time.Minute),
 		registerLimit: auth.NewLimiter(max(1, o.RegisterPerHour), time.Hour),
+	}
+	if o.PageCacheTTL > 0 {
+		s.pageCache = newPageCache(o.PageCacheTTL, max(1<<20, o.PageCacheBytes))
 	}
 	var err error
 	s.pages, err = newRenderer(o.Templates, o.Assets, o.Catalog, o.Dev)
