@@ -100,8 +100,6 @@ func TestProtectedAreaVisibility(t *testing.T) {
 			check("ThreadsByField(closed) total", n, 2*(want-1))
 			_, n, _ = db.ThreadsFiltered(ctx, v, ThreadFilter{Filter: FilterQuestions}, 10, 0)
 			check("ThreadsFiltered total", n, 2*want)
-			similar, _ := db.SimilarQuestions(ctx, v, "Gebührensatzung", 10)
-			check("len(SimilarQuestions)", len(similar), want)
 			_, n, _ = db.PMQuestions(ctx, v, 10, 0)
 			check("PMQuestions total", n, want)
 			_, n, _ = db.PMQueue(ctx, v, PMFilter{}, db.now(), 10, 0)

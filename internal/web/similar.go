@@ -3,9 +3,10 @@ package web
 // Similar questions, so that fewer questions are asked twice: assets/js/similar.js
 // asks GET /api/v1/similar while a new thread's title is typed, and without
 // JavaScript the preview step of the new-thread form shows the same list.
-// Both call store.SimilarQuestions.
+// Both call similarQuestions, which asks the search index (search.Similar).
 
 import (
+	"errors"
 	"html/template"
 	"net/http"
 	"unicode/utf8"
@@ -16,6 +17,7 @@ import (
 	"kommunalforum/internal/forum"
 	"kommunalforum/internal/input"
 	"kommunalforum/internal/markup"
+	"kommunalforum/internal/store"
 )
 
 // Bounds of the similar-questions lookup.
@@ -53,7 +55,7 @@ func (s *Server) apiSimilar(c *gin.Context) {
 	}
 	out := apiSimilarList{Items: []apiSimilarQuestion{}} // [] rather than null when empty
 	if utf8.RuneCountInString(title) >= similarMinTitle {
-		ts, err := s.db.SimilarQuestions(c.Request.Context(), reader(c), title, similarLimit)
+		ts, err := s.similarQuestions(c, title)
 		if err != nil {
 			s.fail(c, err)
 			return
@@ -88,7 +90,7 @@ func (s *Server) previewThread(c *gin.Context, form Form) {
 		s.fail(c, err)
 		return
 	}
-	similar, err := s.db.SimilarQuestions(ctx, reader(c), form.Values["title"], similarLimit)
+	similar, err := s.similarQuestions(c, form.Values["title"])
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -98,7 +100,47 @@ func (s *Server) previewThread(c *gin.Context, form Form) {
 		s.fail(c, err)
 		return
 	}
-	p.Preview = template.HTML(markup.Render(form.Values["body"]))
+	p.Preview = template.HTML(markup.Render(form.Values["body"])) // #nosec G203 -- sanitised by markup.Render (bluemonday)
 	p.Similar = similar
 	s.render(c, http.StatusOK, "thread_new", p)
+}
+
+// similarQuestions returns up to similarLimit questions, member and PM
+// questions alike, whose titles share words with title (stemmed, umlauts
+// folded, also as the end of a compound: "Gebühr" finds
+// "Verwaltungsgebühren"), in active topic fields the reader may see, best
+// first.
+func (s *Server) similarQuestions(c *gin.Context, title string) ([]store.Thread, error) {
+	if utf8.RuneCountInString(title) < similarMinTitle {
+		return nil, nil
+	}
+	ctx := c.Request.Context()
+	v := reader(c)
+	if s.opt.Search == nil {
+		return nil, nil // a server without an index (some tests) suggests nothing
+	}
+	fields, err := s.db.TopicFields(ctx, v, false)
+	if err != nil {
+		return nil, err
+	}
+	all, err := s.db.TopicFields(ctx, store.Viewer{AllFields: true}, true)
+	if err != nil {
+		return nil, err
+	}
+	docs, err := s.opt.Search.Similar(ctx, v, fields, all, title, similarLimit)
+	if err != nil {
+		return nil, err
+	}
+	var out []store.Thread
+	for _, d := range docs {
+		t, err := s.db.ThreadFor(ctx, v, d.ThreadID)
+		if errors.Is(err, store.ErrNotFound) {
+			continue // gone since it was indexed
+		}
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, t)
+	}
+	return out, nil
 }

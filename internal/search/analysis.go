@@ -1,0 +1,159 @@
+package search
+
+import (
+	"slices"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/blevesearch/bleve/v2/analysis"
+	"github.com/blevesearch/bleve/v2/analysis/lang/de"
+	"github.com/blevesearch/bleve/v2/analysis/token/lowercase"
+	"github.com/blevesearch/bleve/v2/analysis/tokenizer/unicode"
+	"github.com/blevesearch/bleve/v2/registry"
+)
+
+// German analysis. The text fields use bleve's German chain: unicode
+// words, lower case, German stop words, normalize_de and the light German
+// stemmer. normalize_de folds ä/ö/ü to a/o/u, ß to ss and also the
+// spelled-out ae/oe/ue after a vowel-less position to a/o/u, so
+// "Bürgerportal" and "Buergerportal" both become "burgerportal", and the
+// stemmer makes "Anträge" and "Antrag" one term (TestGermanAnalysis).
+//
+// Compounds: German compounds put the head last (Bau|antrag,
+// Wohngeld|antrag), so the *_rev fields index every long term reversed
+// ("bauantrag" as "gartnauab"), one extra term per long word. A query term
+// is looked up there as a prefix of its reverse, that is as the end of a
+// longer word, with a low boost: "Antrag" finds "Bauantrag" below
+// documents that say "Antrag" itself. (Indexing every suffix instead made
+// a full build three times slower; see docs/SEARCH.md.)
+
+const (
+	// analyzerName is the analyzer of the text fields.
+	analyzerName = "kf_de"
+	// reverseAnalyzerName is the analyzer of the compound (reversed) fields.
+	reverseAnalyzerName = "kf_de_reverse"
+	reverseFilterName   = "kf_reverse"
+
+	// minSuffix is the shortest query term looked up as a compound's end
+	// and minHead the shortest part in front of it; only terms of
+	// minSuffix+minHead runes and more go into the reversed fields.
+	minSuffix = 4
+	minHead   = 3
+	// maxSplit bounds the terms reversed (longer ones are not words).
+	maxSplit = 40
+)
+
+var (
+	analyzer        = newAnalyzer(false)
+	reverseAnalyzer = newAnalyzer(true)
+)
+
+func newAnalyzer(reversed bool) *analysis.DefaultAnalyzer {
+	c := registry.NewCache()
+	tok, err := c.TokenizerNamed(unicode.Name)
+	must(err)
+	var filters []analysis.TokenFilter
+	for _, name := range []string{lowercase.Name, de.StopName, de.NormalizeName, de.LightStemmerName} {
+		f, err := c.TokenFilterNamed(name)
+		must(err)
+		filters = append(filters, f)
+	}
+	if reversed {
+		filters = append(filters, reverseFilter{})
+	}
+	return &analysis.DefaultAnalyzer{Tokenizer: tok, TokenFilters: filters}
+}
+
+func must(err error) {
+	if err != nil {
+		panic(err)
+	}
+}
+
+// reverseFilter replaces each long term by its reverse (see above);
+// short terms are dropped: they cannot be compounds.
+type reverseFilter struct{}
+
+func (reverseFilter) Filter(in analysis.TokenStream) analysis.TokenStream {
+	out := in[:0]
+	for _, t := range in {
+		if n := utf8.RuneCount(t.Term); n < minSuffix+minHead || n > maxSplit {
+			continue
+		}
+		t.Term = []byte(reverse(string(t.Term)))
+		out = append(out, t)
+	}
+	return out
+}
+
+// reverse reverses s rune by rune.
+func reverse(s string) string {
+	r := []rune(s)
+	slices.Reverse(r)
+	return string(r)
+}
+
+func init() {
+	must(registry.RegisterTokenFilter(reverseFilterName,
+		func(map[string]any, *registry.Cache) (analysis.TokenFilter, error) { return reverseFilter{}, nil }))
+	must(registry.RegisterAnalyzer(analyzerName,
+		func(map[string]any, *registry.Cache) (analysis.Analyzer, error) { return analyzer, nil }))
+	must(registry.RegisterAnalyzer(reverseAnalyzerName,
+		func(map[string]any, *registry.Cache) (analysis.Analyzer, error) { return reverseAnalyzer, nil }))
+}
+
+// terms returns the analysed terms of s with their positions (1-based;
+// gaps where stop words were).
+func terms(s string) ([]string, []int) {
+	ts := analyzer.Analyze([]byte(s))
+	out := make([]string, len(ts))
+	pos := make([]int, len(ts))
+	for i, t := range ts {
+		out[i], pos[i] = string(t.Term), t.Position
+	}
+	return out, pos
+}
+
+// fold lower-cases s and folds umlauts and ß the way normalize_de does,
+// without stemming: for prefixes ("digital*") and names.
+func fold(s string) string {
+	return string(normalizeTerm([]byte(strings.ToLower(s))))
+}
+
+var normalizer = func() analysis.TokenFilter {
+	f, err := registry.NewCache().TokenFilterNamed(de.NormalizeName)
+	must(err)
+	return f
+}()
+
+func normalizeTerm(b []byte) []byte {
+	ts := normalizer.Filter(analysis.TokenStream{&analysis.Token{Term: b}})
+	return ts[0].Term
+}
+
+// nameSlug makes the von: key of an author's display name: folded words
+// joined by "-" ("Anna Müller" -> "anna-muller"), the same for the name as
+// typed in a query, whatever its umlaut spelling.
+func nameSlug(name string) string {
+	var words []string
+	for _, w := range strings.FieldsFunc(strings.ToLower(name), func(r rune) bool {
+		return !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r > 127)
+	}) {
+		words = append(words, fold(w))
+	}
+	return strings.Join(words, "-")
+}
+
+// nameKeys are the author terms indexed for a display name: the whole
+// slug and each of its words, so von:mueller and von:anna-mueller both work.
+func nameKeys(name string) []string {
+	s := nameSlug(name)
+	if s == "" {
+		return nil
+	}
+	keys := []string{s}
+	if strings.Contains(s, "-") {
+		keys = append(keys, strings.Split(s, "-")...)
+	}
+	return keys
+}

@@ -1,0 +1,450 @@
+// Package search owns the full-text index (bleve): the German analysis and
+// mapping, the background indexer that applies the search queue, full
+// rebuilds, the query syntax and permission-aware searching. The index is
+// derived data: SQLite is the truth and the index can always be rebuilt.
+package search
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"time"
+
+	"github.com/blevesearch/bleve/v2"
+
+	"kommunalforum/internal/store"
+)
+
+// ErrLocked means another process (a running server) has the index open.
+var ErrLocked = errors.New("the search index is in use by another process (is the server running?)")
+
+// Options tune the indexer.
+type Options struct {
+	BatchSize int           // queued changes applied at once (search.batch_size)
+	Interval  time.Duration // how often the queue is polled without a Wake (search.interval)
+	Log       *slog.Logger
+}
+
+// Index is the open search index of one data directory plus its indexer.
+type Index struct {
+	db   *store.DB
+	path string
+	opt  Options
+	lock *os.File
+	idx  bleve.Index
+
+	// building is set while the index is being rebuilt in the background:
+	// results are incomplete and the pages say so.
+	building atomic.Bool
+	// applied is the last queue row in the index (persisted); rows up to
+	// it are deleted from SQLite every queueCleanup, not after each batch,
+	// so the indexer rarely takes SQLite's one writer from posting. After
+	// a crash the undeleted rows are applied again, which is harmless.
+	// Only Run's goroutine (or a test calling ApplyQueue) touches these.
+	applied, deleted int64
+	lastCleanup      time.Time
+	wake             chan struct{}
+	closeMu          sync.Mutex
+	closed           bool
+}
+
+// Open opens the index at path, creating it if needed. A missing or
+// unreadable index, or one of another mapping version, is replaced by an
+// empty one that Run rebuilds from db in the background (Building reports
+// true until then). Only one process may have an index open: a second
+// gets ErrLocked.
+func Open(db *store.DB, path string, opt Options) (*Index, error) {
+	if opt.BatchSize <= 0 {
+		opt.BatchSize = 500
+	}
+	if opt.Interval <= 0 {
+		opt.Interval = time.Second
+	}
+	if opt.Log == nil {
+		opt.Log = slog.Default()
+	}
+	lock, err := lockIndex(path)
+	if err != nil {
+		return nil, err
+	}
+	x := &Index{db: db, path: path, opt: opt, lock: lock, wake: make(chan struct{}, 1)}
+	idx, why := openCurrent(path)
+	if idx == nil {
+		opt.Log.Info("search index will be rebuilt in the background", "path", path, "reason", why)
+		if err := os.RemoveAll(path); err != nil {
+			_ = lock.Close()
+			return nil, fmt.Errorf("remove old search index: %w", err)
+		}
+		idx, err = bleve.New(path, newMapping())
+		if err != nil {
+			_ = lock.Close()
+			return nil, fmt.Errorf("create search index: %w", err)
+		}
+		x.building.Store(true)
+	}
+	x.idx = idx
+	return x, nil
+}
+
+// openCurrent opens the index at path if it is complete and of the
+// current mapping version; else it returns nil and why not.
+func openCurrent(path string) (idx bleve.Index, why string) {
+	if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
+		return nil, "missing"
+	}
+	defer func() {
+		// A damaged index can make bleve panic while loading; rebuild it.
+		if r := recover(); r != nil {
+			idx, why = nil, fmt.Sprintf("corrupt: %v", r)
+		}
+	}()
+	idx, err := bleve.Open(path)
+	if err != nil {
+		return nil, "unreadable: " + err.Error()
+	}
+	v, err := idx.GetInternal(versionKey)
+	if err != nil || string(v) != mappingVersion {
+		_ = idx.Close() // discarded and rebuilt; a close error changes nothing
+		if len(v) == 0 {
+			return nil, "incomplete (no finished build)"
+		}
+		return nil, fmt.Sprintf("mapping version %q, want %q", v, mappingVersion)
+	}
+	return idx, ""
+}
+
+// lockIndex takes an exclusive lock on path+".lock" (next to the index
+// directory, which a reindex swaps), failing at once if it is held.
+func lockIndex(path string) (*os.File, error) {
+	if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
+		return nil, err
+	}
+	f, err := os.OpenFile(path+".lock", os.O_CREATE|os.O_RDWR, 0o600) // #nosec G304 -- path is the configured index path (config IndexPath), not user input
+	if err != nil {
+		return nil, fmt.Errorf("search index lock: %w", err)
+	}
+	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
+		_ = f.Close()
+		if errors.Is(err, syscall.EWOULDBLOCK) {
+			return nil, fmt.Errorf("%w: lock file %s", ErrLocked, f.Name())
+		}
+		return nil, fmt.Errorf("search index lock: %w", err)
+	}
+	return f, nil
+}
+
+// Building reports whether a background rebuild is still running.
+func (x *Index) Building() bool { return x.building.Load() }
+
+// Wake makes the indexer look at the queue now instead of at its next
+// tick. It never blocks.
+func (x *Index) Wake() {
+	select {
+	case x.wake <- struct{}{}:
+	default:
+	}
+}
+
+// Close closes the index and releases the lock. Call it after Run returned.
+func (x *Index) Close() error {
+	x.closeMu.Lock()
+	defer x.closeMu.Unlock()
+	if x.closed {
+		return nil
+	}
+	x.closed = true
+	err := x.idx.Close()
+	return errors.Join(err, x.lock.Close())
+}
+
+// Run is the indexer: it finishes a pending rebuild, then applies the
+// queue whenever woken and every Interval, until ctx ends. Errors are
+// logged and retried with backoff; posting never waits for the indexer.
+func (x *Index) Run(ctx context.Context) {
+	backoff := func(fails int) time.Duration {
+		return min(x.opt.Interval<<min(fails, 6), time.Minute)
+	}
+	if x.building.Load() {
+		// Queue rows up to upTo are covered by the scan, which starts
+		// later; a retry keeps the first upTo, so nothing is dropped.
+		var upTo int64
+		haveUpTo := false
+		for fails := 0; ; fails++ {
+			var err error
+			if !haveUpTo {
+				_, upTo, err = x.db.SearchQueueStat(ctx)
+				haveUpTo = err == nil
+			}
+			if err == nil {
+				err = x.rebuild(ctx, upTo)
+			}
+			if err == nil {
+				break
+			}
+			if ctx.Err() != nil {
+				return
+			}
+			x.opt.Log.Error("search index rebuild failed, retrying", "err", err)
+			if !sleep(ctx, backoff(fails)) {
+				return
+			}
+		}
+	}
+	fails := 0
+	for {
+		_, err := x.ApplyQueue(ctx)
+		wait := x.opt.Interval
+		if err != nil && ctx.Err() == nil {
+			fails++
+			wait = backoff(fails)
+			x.opt.Log.Error("search indexer failed, retrying", "err", err, "retry_in", wait)
+		} else {
+			fails = 0
+		}
+		t := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			// Leave a short queue for the next start (best effort).
+			cctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+			if err := x.cleanQueue(cctx, true); err != nil {
+				x.opt.Log.Error("search queue cleanup", "err", err)
+			}
+			cancel()
+			return
+		case <-x.wake:
+			t.Stop()
+			// Let a burst of writes gather into one batch: each batch costs
+			// fsyncs in bleve and SQLite that would compete with posting.
+			if !sleep(ctx, wakeDelay) {
+				return
+			}
+		case <-t.C:
+		}
+	}
+}
+
+// wakeDelay is how long the indexer waits after a Wake before it reads
+// the queue.
+const wakeDelay = 50 * time.Millisecond
+
+func sleep(ctx context.Context, d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return false
+	case <-t.C:
+		return true
+	}
+}
+
+// queueCleanup is how often applied queue rows are deleted from SQLite.
+const queueCleanup = 5 * time.Second
+
+// ApplyQueue applies queued changes in batches until the queue is empty
+// and reports how many rows it applied. Each batch is durable in the index
+// (bleve waits for its segment to be persisted) before its queue rows
+// count as applied and may be deleted, so a crash in between only means
+// the batch is applied again.
+func (x *Index) ApplyQueue(ctx context.Context) (int, error) {
+	n := 0
+	for {
+		changes, err := x.db.SearchQueue(ctx, x.applied, x.opt.BatchSize)
+		if err != nil {
+			return n, err
+		}
+		if len(changes) == 0 {
+			return n, x.cleanQueue(ctx, false)
+		}
+		docs, remove, err := x.db.SearchDocs(ctx, changes)
+		if err != nil {
+			return n, err
+		}
+		b := x.idx.NewBatch()
+		for _, id := range remove {
+			b.Delete(id)
+		}
+		for _, d := range docs {
+			if err := b.IndexAdvanced(newDocument(d)); err != nil {
+				return n, err
+			}
+		}
+		if err := x.idx.Batch(b); err != nil {
+			return n, fmt.Errorf("apply search queue: %w", err)
+		}
+		x.applied = changes[len(changes)-1].ID
+		n += len(changes)
+	}
+}
+
+// cleanQueue deletes the applied queue rows, at most every queueCleanup
+// unless now is set.
+func (x *Index) cleanQueue(ctx context.Context, now bool) error {
+	if x.applied <= x.deleted || !now && time.Since(x.lastCleanup) < queueCleanup {
+		return nil
+	}
+	if err := x.db.DeleteSearchQueue(ctx, x.applied); err != nil {
+		return err
+	}
+	x.deleted, x.lastCleanup = x.applied, time.Now()
+	return nil
+}
+
+// rebuild indexes every document into the (fresh) live index, then drops
+// the queue rows up to upTo, which the scan covered, and marks the index
+// complete. Searches meanwhile see what is indexed so far.
+func (x *Index) rebuild(ctx context.Context, upTo int64) error {
+	start := time.Now()
+	n, err := build(ctx, x.db, x.idx, nil)
+	if err != nil {
+		return err
+	}
+	if err := x.db.DeleteSearchQueue(ctx, upTo); err != nil {
+		return err
+	}
+	if err := x.idx.SetInternal(versionKey, []byte(mappingVersion)); err != nil {
+		return err
+	}
+	x.applied, x.deleted = max(x.applied, upTo), max(x.deleted, upTo)
+	x.building.Store(false)
+	x.opt.Log.Info("search index rebuilt", "docs", n, "took", time.Since(start).Round(time.Millisecond))
+	return nil
+}
+
+// buildBatch is how many documents go into one bleve batch in a full build.
+const buildBatch = 2000
+
+// build indexes every indexable document of db into idx, reading the next
+// batch from SQLite while bleve analyses the current one. progress, if
+// set, is called after each batch with the running total.
+func build(ctx context.Context, db *store.DB, idx bleve.Index, progress func(n int)) (int, error) {
+	ch := make(chan []store.SearchDoc, 2)
+	scanErr := make(chan error, 1)
+	sctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	go func() {
+		defer close(ch)
+		scanErr <- db.ScanSearchDocs(sctx, buildBatch, func(docs []store.SearchDoc) error {
+			select {
+			case ch <- docs:
+				return nil
+			case <-sctx.Done():
+				return sctx.Err()
+			}
+		})
+	}()
+	n := 0
+	for docs := range ch {
+		b := idx.NewBatch()
+		for _, d := range docs {
+			if err := b.IndexAdvanced(newDocument(d)); err != nil {
+				return n, err
+			}
+		}
+		if err := idx.Batch(b); err != nil {
+			return n, fmt.Errorf("index batch: %w", err)
+		}
+		n += len(docs)
+		if progress != nil {
+			progress(n)
+		}
+	}
+	if err := <-scanErr; err != nil {
+		return n, err
+	}
+	return n, nil
+}
+
+// RebuildStats describes a finished Reindex.
+type RebuildStats struct {
+	Docs     int
+	Took     time.Duration
+	DiskSize int64 // bytes of the new index directory
+}
+
+// Reindex rebuilds the index at path from db while no server has it open
+// (else ErrLocked): into path+".new", which then replaces path, so a
+// failed run leaves the old index untouched. It prints progress lines to
+// out (documents and documents per second) about once a second.
+func Reindex(ctx context.Context, db *store.DB, path string, out io.Writer) (RebuildStats, error) {
+	lock, err := lockIndex(path)
+	if err != nil {
+		return RebuildStats{}, err
+	}
+	defer lock.Close()
+	_, upTo, err := db.SearchQueueStat(ctx)
+	if err != nil {
+		return RebuildStats{}, err
+	}
+	tmp := path + ".new"
+	if err := os.RemoveAll(tmp); err != nil {
+		return RebuildStats{}, err
+	}
+	idx, err := bleve.New(tmp, newMapping())
+	if err != nil {
+		return RebuildStats{}, fmt.Errorf("create search index: %w", err)
+	}
+	start := time.Now()
+	last := start
+	lastN := 0
+	n, err := build(ctx, db, idx, func(n int) {
+		if now := time.Now(); now.Sub(last) >= time.Second {
+			fmt.Fprintf(out, "indexed %d documents, %.0f docs/s (now %.0f docs/s)\n", n,
+				float64(n)/now.Sub(start).Seconds(), float64(n-lastN)/now.Sub(last).Seconds())
+			last, lastN = now, n
+		}
+	})
+	if err == nil {
+		err = idx.SetInternal(versionKey, []byte(mappingVersion))
+	}
+	if cerr := idx.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		_ = os.RemoveAll(tmp)
+		return RebuildStats{}, err
+	}
+	took := time.Since(start)
+	old := path + ".old"
+	if err := os.RemoveAll(old); err != nil {
+		return RebuildStats{}, err
+	}
+	if err := os.Rename(path, old); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return RebuildStats{}, err
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		return RebuildStats{}, err
+	}
+	if err := os.RemoveAll(old); err != nil {
+		return RebuildStats{}, err
+	}
+	if err := db.DeleteSearchQueue(ctx, upTo); err != nil {
+		return RebuildStats{}, err
+	}
+	return RebuildStats{Docs: n, Took: took, DiskSize: dirSize(path)}, nil
+}
+
+// dirSize sums the sizes of the files under dir.
+func dirSize(dir string) int64 {
+	var n int64
+	_ = filepath.WalkDir(dir, func(_ string, d os.DirEntry, err error) error { // the callback never fails: unreadable entries are skipped
+		if err == nil && !d.IsDir() {
+			if fi, err := d.Info(); err == nil {
+				n += fi.Size()
+			}
+		}
+		return nil
+	})
+	return n
+}
+
+// DiskSize reports the bytes the index takes on disk.
+func (x *Index) DiskSize() int64 { return dirSize(x.path) }
