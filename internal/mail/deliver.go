@@ -2,7 +2,6 @@ package mail
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
@@ -33,7 +32,15 @@ type Deliverer struct {
 	from string
 	log  *slog.Logger
 	wake chan struct{}
+
+	// MaxPermanentFailures disables mail to an address after that many
+	// permanent failures in a row (mail.max_permanent_failures); 0 never.
+	MaxPermanentFailures int
 }
+
+// idleCloser is a Sender that keeps a connection open between batches
+// (SMTPSender); the loop closes it when the queue is empty.
+type idleCloser interface{ CloseIdle() }
 
 // NewDeliverer returns a deliverer that sends outbox mail from the address
 // from through s.
@@ -69,6 +76,10 @@ func (d *Deliverer) Run(ctx context.Context, interval time.Duration) {
 				break
 			}
 		}
+		// The queue is empty: hang up rather than hold the relay's connection.
+		if ic, ok := d.s.(idleCloser); ok {
+			ic.CloseIdle()
+		}
 		select {
 		case <-ctx.Done():
 			return
@@ -101,6 +112,7 @@ func (d *Deliverer) runBatch(ctx context.Context, now time.Time) (tried, sent in
 			Subject:   m.Subject,
 			Text:      m.BodyText,
 			HTML:      m.BodyHTML,
+			Headers:   m.Headers,
 		}
 	}
 	errs := d.s.Send(ctx, msgs)
@@ -109,43 +121,40 @@ func (d *Deliverer) runBatch(ctx context.Context, now time.Time) (tried, sent in
 	}
 
 	// Record the outcome even if ctx was cancelled meanwhile: a sent mail
-	// that is not marked would be sent again.
+	// that is not marked would be sent again. One transaction for the batch
+	// keeps the loop fast (one fsync instead of one per mail).
 	mctx := context.WithoutCancel(ctx)
-	var markErrs []error
 	batchErr := sameError(errs)
 	if batchErr != nil {
 		d.log.Warn("mail delivery failed for the batch", "mails", len(due), "err", batchErr)
 	}
+	ds := make([]store.Delivery, len(due))
 	for i, m := range due {
 		sendErr := errs[i]
+		ds[i].Mail = m
 		if sendErr == nil {
-			if err := d.db.MarkMailSent(mctx, m.ID, now); err != nil {
-				markErrs = append(markErrs, err)
-				continue
-			}
 			sent++
 			continue
 		}
 		attempts := m.Attempts + 1
-		msg := truncate(sendErr.Error(), maxErrorLen)
+		ds[i].Err = truncate(sendErr.Error(), maxErrorLen)
 		if !Temporary(sendErr) || attempts >= maxAttempts {
+			ds[i].Permanent = true
+			ds[i].Bounced = !Temporary(sendErr)
 			if batchErr == nil {
 				d.log.Warn("mail delivery failed permanently", "outbox_id", m.ID, "attempts", attempts, "err", sendErr)
 			}
-			if err := d.db.MarkMailFailed(mctx, m.ID, msg, now); err != nil {
-				markErrs = append(markErrs, err)
-			}
 			continue
 		}
-		next := now.Add(backoff(attempts))
+		ds[i].Retry = now.Add(backoff(attempts))
 		if batchErr == nil {
-			d.log.Warn("mail delivery failed, will retry", "outbox_id", m.ID, "attempts", attempts, "next", next, "err", sendErr)
-		}
-		if err := d.db.MarkMailRetry(mctx, m.ID, msg, next); err != nil {
-			markErrs = append(markErrs, err)
+			d.log.Warn("mail delivery failed, will retry", "outbox_id", m.ID, "attempts", attempts, "next", ds[i].Retry, "err", sendErr)
 		}
 	}
-	return len(due), sent, errors.Join(markErrs...)
+	if err := d.db.RecordDeliveries(mctx, now, ds, d.MaxPermanentFailures); err != nil {
+		return len(due), 0, err
+	}
+	return len(due), sent, nil
 }
 
 // backoff returns the wait after the given number of failed attempts
@@ -159,7 +168,7 @@ func backoff(attempts int) time.Duration {
 	if attempts <= 20 { // beyond that the shift would overflow; the cap applies anyway
 		b = min(firstBackoff<<(attempts-1), maxBackoff)
 	}
-	jitter := 0.9 + 0.2*rand.Float64()
+	jitter := 0.9 + 0.2*rand.Float64() // #nosec G404 -- retry jitter, not security-relevant
 	return time.Duration(float64(b) * jitter)
 }
 

@@ -8,7 +8,9 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"maps"
 	"net/textproto"
+	"slices"
 	"strings"
 
 	gomail "github.com/wneessen/go-mail"
@@ -21,6 +23,9 @@ const userAgent = "Kommunalforum"
 // as returned by NewMessageID.
 type Message struct {
 	MessageID, From, To, Subject, Text, HTML string
+	// Headers are extra header fields written as given (threading and
+	// List-* headers); values must be ASCII, already encoded if needed.
+	Headers map[string]string
 }
 
 // NewMessageID returns a new globally unique Message-ID such as
@@ -111,9 +116,27 @@ func newMsg(m Message) (*gomail.Msg, error) {
 	g.SetDate()
 	// RFC 3834: tells auto-responders (vacation notices) not to reply.
 	g.SetGenHeader(gomail.Header("Auto-Submitted"), "auto-generated")
+	for _, k := range slices.Sorted(maps.Keys(m.Headers)) {
+		v := m.Headers[k]
+		if !asciiHeader(k) || !asciiHeader(v) {
+			return nil, &permanentError{fmt.Errorf("compose mail %s: header %q is not plain ASCII", m.MessageID, k)}
+		}
+		g.SetGenHeaderPreformatted(gomail.Header(k), v)
+	}
 	g.SetBodyString(gomail.TypeTextPlain, m.Text)
 	if m.HTML != "" {
 		g.AddAlternativeString(gomail.TypeTextHTML, m.HTML)
 	}
 	return g, nil
+}
+
+// asciiHeader reports whether s may go into a header as it is: printable
+// ASCII without line breaks, so no header can be injected.
+func asciiHeader(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < 0x20 || s[i] > 0x7e {
+			return false
+		}
+	}
+	return s != ""
 }

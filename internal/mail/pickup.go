@@ -64,7 +64,7 @@ func (s PickupSender) write(m Message) error {
 		err = os.Rename(tmp, filepath.Join(s.Dir, name))
 	}
 	if err != nil {
-		os.Remove(tmp)
+		_ = os.Remove(tmp)
 		return fmt.Errorf("pickup %s: %w", m.MessageID, err)
 	}
 	return nil

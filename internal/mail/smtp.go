@@ -6,6 +6,7 @@ import (
 	"crypto/tls"
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 
 	gomail "github.com/wneessen/go-mail"
@@ -25,9 +26,15 @@ type SMTPConfig struct {
 	HELO     string
 }
 
-// SMTPSender delivers messages to an SMTP relay, one connection per batch.
+// SMTPSender delivers messages to an SMTP relay. It keeps its connection
+// open between batches while the queue has mail (the Deliverer calls
+// CloseIdle when it runs dry), so a busy queue pays for one dial, TLS
+// handshake and AUTH instead of one per batch.
 type SMTPSender struct {
 	cfg SMTPConfig
+
+	mu   sync.Mutex     // one batch at a time on the shared connection
+	conn *gomail.Client // nil when not connected
 
 	// TLSConfig replaces the default TLS settings (system roots, server name
 	// Host); tests use it to trust a self-signed certificate. An empty
@@ -44,8 +51,8 @@ func NewSMTPSender(cfg SMTPConfig) *SMTPSender {
 	return &SMTPSender{cfg: cfg}
 }
 
-// client builds a go-mail client for one batch. A fresh client per batch
-// keeps concurrent Send calls apart.
+// client builds a go-mail client for a new connection (see connect);
+// concurrent Send calls take turns on it (s.mu).
 func (s *SMTPSender) client() (*gomail.Client, error) {
 	timeout := s.Timeout
 	if timeout <= 0 {
@@ -86,9 +93,10 @@ func (s *SMTPSender) client() (*gomail.Client, error) {
 	return gomail.NewClient(s.cfg.Host, opts...)
 }
 
-// Send delivers msgs over one SMTP connection: dial, one transaction per
-// message, QUIT. ctx bounds the dial and is checked between messages; a
-// single SMTP command is bounded by Timeout.
+// Send delivers msgs over the kept SMTP connection (dialled when there is
+// none), one transaction per message; the connection stays open for the
+// next batch until CloseIdle. ctx bounds the dial and is checked between
+// messages; a single SMTP command is bounded by Timeout.
 func (s *SMTPSender) Send(ctx context.Context, msgs []Message) []error {
 	errs := make([]error, len(msgs))
 	built := make([]*gomail.Msg, len(msgs))
@@ -103,10 +111,9 @@ func (s *SMTPSender) Send(ctx context.Context, msgs []Message) []error {
 		return errs
 	}
 
-	c, err := s.client()
-	if err == nil {
-		err = c.DialWithContext(ctx)
-	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c, err := s.connect(ctx)
 	if err != nil {
 		err = &connError{err}
 		for i := range built {
@@ -138,11 +145,46 @@ func (s *SMTPSender) Send(ctx context.Context, msgs []Message) []error {
 					errs[j] = errs[i]
 				}
 			}
+			s.closeLocked()
 			break
 		}
 	}
-	// The messages are accepted once DATA is answered; a failing QUIT
-	// changes nothing about them.
-	c.Close()
 	return errs
+}
+
+// connect returns the open connection after checking it with RSET, or
+// dials a new one. Called with s.mu held.
+func (s *SMTPSender) connect(ctx context.Context) (*gomail.Client, error) {
+	if s.conn != nil {
+		if err := s.conn.Reset(); err == nil {
+			return s.conn, nil
+		}
+		// The relay hung up meanwhile (idle timeout): dial afresh.
+		s.closeLocked()
+	}
+	c, err := s.client()
+	if err == nil {
+		err = c.DialWithContext(ctx)
+	}
+	if err != nil {
+		return nil, err
+	}
+	s.conn = c
+	return c, nil
+}
+
+// CloseIdle ends the kept connection with QUIT, if there is one.
+func (s *SMTPSender) CloseIdle() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.closeLocked()
+}
+
+func (s *SMTPSender) closeLocked() {
+	if s.conn != nil {
+		// The messages are accepted once DATA is answered; a failing QUIT
+		// changes nothing about them.
+		_ = s.conn.Close()
+		s.conn = nil
+	}
 }

@@ -17,6 +17,8 @@ const (
 	EventPMStatus        = "pm.status"       // detail: the new PM status
 	EventPMAssigned      = "pm.assigned"     // detail: the assignee's user ID
 	EventDuplicate       = "question.duplicate"
+	EventThreadCreated   = "thread.created" // a new discussion
+	EventPostCreated     = "post.created"   // a reply in a discussion
 )
 
 // Event is one recorded happening.

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
@@ -24,20 +25,34 @@ type OutboxMail struct {
 	SentAt        time.Time
 	FailedAt      time.Time
 	LastError     string
+
+	// Kind is "notify" or "digest" for notification mail, "" for account
+	// mail; UserID is the recipient's account (0 when unknown). Both feed
+	// the mail log and the permanent-failure counter.
+	Kind   string
+	UserID int64
+	// Headers are extra header fields (threading, List-*), stored as JSON.
+	Headers map[string]string
 }
 
-const outboxCols = "id, message_id, recipient, subject, body_text, body_html, created_at, attempts, next_attempt_at, sent_at, failed_at, last_error"
+const outboxCols = "id, message_id, recipient, subject, body_text, body_html, created_at, attempts, next_attempt_at, sent_at, failed_at, last_error, kind, COALESCE(user_id, 0), headers"
 
 func scanOutboxMail(row rowScanner) (OutboxMail, error) {
 	var (
 		m                OutboxMail
 		created, next    int64
 		sentAt, failedAt sql.NullInt64
+		headers          string
 	)
 	err := row.Scan(&m.ID, &m.MessageID, &m.Recipient, &m.Subject, &m.BodyText, &m.BodyHTML,
-		&created, &m.Attempts, &next, &sentAt, &failedAt, &m.LastError)
+		&created, &m.Attempts, &next, &sentAt, &failedAt, &m.LastError, &m.Kind, &m.UserID, &headers)
 	if err != nil {
 		return OutboxMail{}, err
+	}
+	if headers != "" && headers != "{}" {
+		if err := json.Unmarshal([]byte(headers), &m.Headers); err != nil {
+			return OutboxMail{}, fmt.Errorf("outbox mail %d headers: %w", m.ID, err)
+		}
 	}
 	m.CreatedAt = fromMS(created)
 	m.NextAttemptAt = fromMS(next)
@@ -52,20 +67,38 @@ func scanOutboxMail(row rowScanner) (OutboxMail, error) {
 // fields ID, CreatedAt, Attempts, NextAttemptAt, SentAt, FailedAt and
 // LastError are ignored.
 func enqueueMail(ctx context.Context, tx *sql.Tx, now time.Time, m OutboxMail) (int64, error) {
-	if m.MessageID == "" {
-		return 0, errors.New("enqueue mail: empty message ID")
+	args, err := outboxArgs(now, m)
+	if err != nil {
+		return 0, err
 	}
-	if m.Recipient == "" {
-		return 0, fmt.Errorf("enqueue mail %s: empty recipient", m.MessageID)
-	}
-	res, err := tx.ExecContext(ctx,
-		`INSERT INTO outbox (message_id, recipient, subject, body_text, body_html, created_at, next_attempt_at)
-		 VALUES (?, ?, ?, ?, ?, ?, ?)`,
-		m.MessageID, m.Recipient, m.Subject, m.BodyText, m.BodyHTML, ms(now), ms(now))
+	res, err := tx.ExecContext(ctx, outboxInsert, args...)
 	if err != nil {
 		return 0, fmt.Errorf("enqueue mail %s: %w", m.MessageID, err)
 	}
 	return res.LastInsertId()
+}
+
+const outboxInsert = `INSERT INTO outbox (message_id, recipient, subject, body_text, body_html, created_at, next_attempt_at, kind, user_id, headers)
+	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+
+// outboxArgs checks m and returns the arguments of outboxInsert; bulk
+// writers (the digests) run them through one prepared statement.
+func outboxArgs(now time.Time, m OutboxMail) ([]any, error) {
+	if m.MessageID == "" {
+		return nil, errors.New("enqueue mail: empty message ID")
+	}
+	if m.Recipient == "" {
+		return nil, fmt.Errorf("enqueue mail %s: empty recipient", m.MessageID)
+	}
+	headers := []byte("{}")
+	if len(m.Headers) > 0 {
+		var err error
+		if headers, err = json.Marshal(m.Headers); err != nil {
+			return nil, fmt.Errorf("enqueue mail %s: headers: %w", m.MessageID, err)
+		}
+	}
+	return []any{m.MessageID, m.Recipient, m.Subject, m.BodyText, m.BodyHTML, ms(now), ms(now),
+		m.Kind, sql.NullInt64{Int64: m.UserID, Valid: m.UserID != 0}, string(headers)}, nil
 }
 
 // EnqueueMail writes m into the outbox in a transaction of its own, for mail
