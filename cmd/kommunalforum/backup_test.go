@@ -18,8 +18,15 @@ import (
 // postJSON sends body to the API with the token and decodes the answer.
 func postJSON(t *testing.T, url, token string, body, into any) (int, error) {
 	t.Helper()
+	return sendJSON(t, http.MethodPost, url, token, body, into)
+}
+
+// sendJSON sends body with method to the API with the token and decodes a
+// successful answer into into (when not nil).
+func sendJSON(t *testing.T, method, url, token string, body, into any) (int, error) {
+	t.Helper()
 	b, _ := json.Marshal(body)
-	req, err := http.NewRequest(http.MethodPost, url, bytes.NewReader(b))
+	req, err := http.NewRequest(method, url, bytes.NewReader(b))
 	if err != nil {
 		return 0, err
 	}

@@ -111,17 +111,22 @@ func step(t *testing.T, bctx context.Context, what string, actions ...chromedp.A
 }
 
 // submit sends the form of the element matching sel and waits until the
-// browser shows the document the server answered with. Without the wait, a
-// following WaitVisible can match the old page (both have a main h1) and a
-// read then races the navigation ("Cannot find context with specified id").
-// The old document is marked, so "new" means: the mark is gone and the new
-// document has finished loading.
+// browser shows the document the server answered with (see navigates).
 func submit(sel string) chromedp.Action[chromedp.Void] {
+	return navigates("submitting "+sel, chromedp.Submit(chromedp.CSS(sel)))
+}
+
+// navigates runs act, which leads to a new page, and waits until the
+// browser shows it. Without the wait, a following WaitVisible can match the
+// old page (both have a main h1) and a read then races the navigation
+// ("Cannot find context with specified id"). The old document is marked,
+// so "new" means: the mark is gone and the new document has loaded.
+func navigates(what string, act chromedp.Action[chromedp.Void]) chromedp.Action[chromedp.Void] {
 	return func(ctx context.Context, tg *chromedp.Target) (chromedp.Void, error) {
 		if _, err := chromedp.Evaluate[bool](`window.kfOldDocument = true`)(ctx, tg); err != nil {
 			return chromedp.Void{}, err
 		}
-		if _, err := chromedp.Submit(chromedp.CSS(sel))(ctx, tg); err != nil {
+		if _, err := act(ctx, tg); err != nil {
 			return chromedp.Void{}, err
 		}
 		for {
@@ -132,7 +137,7 @@ func submit(sel string) chromedp.Action[chromedp.Void] {
 			}
 			select {
 			case <-ctx.Done():
-				return chromedp.Void{}, fmt.Errorf("no new page after submitting %s: %w", sel, ctx.Err())
+				return chromedp.Void{}, fmt.Errorf("no new page after %s: %w", what, ctx.Err())
 			case <-time.After(50 * time.Millisecond):
 			}
 		}

@@ -98,3 +98,11 @@ func (l *Limiter) size() int {
 	defer l.mu.Unlock()
 	return len(l.entries)
 }
+
+// RetryAfter is how long a refused caller should wait: the time one
+// allowance takes to come back, rounded up to whole seconds for the
+// Retry-After header.
+func (l *Limiter) RetryAfter() time.Duration {
+	d := time.Duration(float64(time.Second) / float64(l.limit))
+	return d.Round(time.Second) + time.Second
+}

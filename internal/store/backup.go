@@ -32,27 +32,30 @@ func Backup(ctx context.Context, src, out string) (BackupInfo, error) {
 		return BackupInfo{}, fmt.Errorf("%s already exists; choose a new file name", out)
 	}
 	tmp := filepath.Join(filepath.Dir(out), "."+filepath.Base(out)+".tmp")
-	os.Remove(tmp) // a leftover of an interrupted backup
+	// A leftover of an interrupted backup; VACUUM INTO refuses an existing file.
+	if err := os.Remove(tmp); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return BackupInfo{}, err
+	}
 	db, err := sql.Open("sqlite3", "file:"+src+"?mode=ro&_busy_timeout=5000")
 	if err != nil {
 		return BackupInfo{}, err
 	}
 	defer db.Close()
 	if _, err := db.ExecContext(ctx, "VACUUM INTO ?", tmp); err != nil {
-		os.Remove(tmp)
+		_ = os.Remove(tmp)
 		return BackupInfo{}, fmt.Errorf("copy: %w", err)
 	}
 	info, err := checkBackup(ctx, tmp)
 	if err != nil {
-		os.Remove(tmp)
+		_ = os.Remove(tmp)
 		return BackupInfo{}, err
 	}
 	if err := syncFile(tmp); err != nil {
-		os.Remove(tmp)
+		_ = os.Remove(tmp)
 		return BackupInfo{}, err
 	}
 	if err := os.Rename(tmp, out); err != nil {
-		os.Remove(tmp)
+		_ = os.Remove(tmp)
 		return BackupInfo{}, err
 	}
 	// The rename is durable only once the directory entry is on disk.
@@ -91,7 +94,7 @@ func checkBackup(ctx context.Context, path string) (BackupInfo, error) {
 }
 
 func syncFile(path string) error {
-	f, err := os.Open(path)
+	f, err := os.Open(path) // #nosec G304 -- the operator's backup file (or its directory), given on the command line
 	if err != nil {
 		return err
 	}

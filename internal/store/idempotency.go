@@ -59,7 +59,9 @@ func markCommitted(ctx context.Context, tx *sql.Tx) error {
 func (db *DB) ReserveIdempotencyKey(ctx context.Context, userID int64, key, hash string) (int, IdempotentResponse, error) {
 	var outcome int
 	var resp IdempotentResponse
-	err := db.inTx(ctx, func(tx *sql.Tx) error {
+	// Lazy sync: the handler's own commit (FULL) makes the reservation
+	// durable before the change it guards can be acknowledged.
+	err := db.inTxLazySync(ctx, func(tx *sql.Tx) error {
 		now := db.now()
 		if _, err := tx.ExecContext(ctx, `DELETE FROM idempotency_keys WHERE created_at < ?`, ms(now.Add(-IdempotencyTTL))); err != nil {
 			return err
@@ -99,8 +101,11 @@ func (db *DB) ReserveIdempotencyKey(ctx context.Context, userID int64, key, hash
 }
 
 // FinishIdempotencyKey stores the answer of the reserved request.
+//
+// Lazy sync: if a crash loses the stored answer, the committed flag (set in
+// the change's own FULL commit) survives and a retry gets KeyLostAnswer.
 func (db *DB) FinishIdempotencyKey(ctx context.Context, userID int64, key string, r IdempotentResponse) error {
-	return db.inTx(ctx, func(tx *sql.Tx) error {
+	return db.inTxLazySync(ctx, func(tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, `UPDATE idempotency_keys SET state = 'done', status = ?, content_type = ?, location = ?, body = ?
 			WHERE user_id = ? AND key = ?`, r.Status, r.ContentType, r.Location, r.Body, userID, key)
 		return err
@@ -111,7 +116,7 @@ func (db *DB) FinishIdempotencyKey(ctx context.Context, userID int64, key string
 // nothing and may be retried (a server error or a transient refusal),
 // unless the change committed after all.
 func (db *DB) ReleaseIdempotencyKey(ctx context.Context, userID int64, key string) error {
-	return db.inTx(ctx, func(tx *sql.Tx) error {
+	return db.inTxLazySync(ctx, func(tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, `DELETE FROM idempotency_keys WHERE user_id = ? AND key = ? AND committed = 0`, userID, key)
 		return err
 	})

@@ -64,3 +64,21 @@ func TestIdempotencyReservation(t *testing.T) {
 	db.SetClock(func() time.Time { return time.Now().Add(IdempotencyTTL + time.Minute) })
 	reserve("a", "h2", KeyReserved)
 }
+
+// TestLazySyncRestoresFull: the bookkeeping commits without an fsync of its
+// own, and every later write is back at synchronous=FULL.
+func TestLazySyncRestoresFull(t *testing.T) {
+	db := newTestDB(t)
+	ctx := context.Background()
+	uid := seedUser(t, db, "anna@kreis-musterland.de").ID
+	if _, _, err := db.ReserveIdempotencyKey(ctx, uid, "k", "h"); err != nil {
+		t.Fatal(err)
+	}
+	var mode int
+	if err := db.write.QueryRowContext(ctx, "PRAGMA synchronous").Scan(&mode); err != nil {
+		t.Fatal(err)
+	}
+	if mode != 2 {
+		t.Errorf("synchronous after the lazy commit = %d, want 2 (FULL)", mode)
+	}
+}

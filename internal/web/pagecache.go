@@ -58,7 +58,7 @@ func newPageCache(ttl time.Duration, maxBytes int) *pageCache {
 }
 
 // uncached lists path prefixes whose answers must never come from the cache.
-var uncached = []string{"/suche", "/api/v1/search", "/metrics", "/healthz", "/assets/", "/feed", "/api/v1/openapi"}
+var uncached = []string{"/suche", "/api/v1/search", "/metrics", "/healthz", "/assets/", "/feed", "/api/v1/openapi", "/anmelden/oidc"}
 
 // Invalidate makes every stored page stale.
 func (pc *pageCache) Invalidate() { pc.gen.Add(1) }

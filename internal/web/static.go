@@ -32,20 +32,6 @@ func (s *Server) asset(c *gin.Context) {
 	c.Data(http.StatusOK, ct, b)
 }
 
-// textPage is a page of catalogue text: privacy notice, imprint, accessibility statement.
-type textPage struct {
-	Base
-	Key string // catalogue prefix, e.g. "static.privacy"
-}
-
-func (s *Server) staticPage(name string) gin.HandlerFunc {
-	return func(c *gin.Context) {
-		key := "static." + name
-		title := s.t(c, key+".title")
-		s.render(c, http.StatusOK, "text", textPage{Base: s.base(c, title, Crumb{Label: title}), Key: key})
-	}
-}
-
 // setLanguage stores the chosen language (in the profile when logged in,
 // in a cookie either way) and returns to the page the user came from.
 func (s *Server) setLanguage(c *gin.Context) {
