@@ -41,24 +41,30 @@ func openApp(ctx context.Context, cfg config.Config) (*app, error) {
 	if err != nil {
 		return nil, err
 	}
+	if cfg.Database.MaxSizeMB > 0 {
+		if err := db.SetMaxSize(ctx, int64(cfg.Database.MaxSizeMB)<<20); err != nil {
+			_ = db.Close()
+			return nil, fmt.Errorf("database size cap: %w", err)
+		}
+	}
 	if err := db.EnsureTopicFields(ctx, forum.DefaultTopicFields); err != nil {
-		db.Close()
+		_ = db.Close()
 		return nil, fmt.Errorf("seed topic fields: %w", err)
 	}
 	cat, err := i18n.Load()
 	if err != nil {
-		db.Close()
+		_ = db.Close()
 		return nil, err
 	}
 	comp, err := mail.NewComposer(templates.FS, cat, cfg.BaseURL(), cfg.Mail.From)
 	if err != nil {
-		db.Close()
+		_ = db.Close()
 		return nil, err
 	}
 	a := cfg.Auth
 	acc := auth.NewAccounts(db, comp, auth.Policy{
 		Registration: a.Registration, AllowedDomains: a.AllowedDomains, MinPasswordLength: a.MinPasswordLength,
-		SessionLifetime: a.SessionLifetime, VerifyLifetime: a.VerifyTokenLifetime, ResetLifetime: a.ResetTokenLifetime,
+		SessionLifetime: a.SessionLifetime, SessionIdle: a.SessionIdleTimeout, VerifyLifetime: a.VerifyTokenLifetime, ResetLifetime: a.ResetTokenLifetime,
 	})
 	return &app{cfg: cfg, db: db, cat: cat, composer: comp, accounts: acc, forum: forum.New(db, cfg.Forum.PMAnswerWorkingDays),
 		qa: qa.New(db), pm: qa.NewPM(db, qa.DefaultAnsweringBody), faq: faq.New(db)}, nil
@@ -76,4 +82,17 @@ func (a *app) sender(log *slog.Logger) mail.Sender {
 	}
 	log.Info("no SMTP host configured: mails are written as .eml files", "pickup_dir", a.cfg.PickupDir())
 	return mail.PickupSender{Dir: a.cfg.PickupDir()}
+}
+
+// oidc returns single sign-on as configured in auth.oidc, or nil when no
+// issuer is set. The provider is contacted at the first login, not here.
+func (a *app) oidc() *auth.OIDC {
+	o := a.cfg.Auth.OIDC
+	if o.Issuer == "" {
+		return nil
+	}
+	return auth.NewOIDC(a.accounts, auth.OIDCConfig{Issuer: o.Issuer, ClientID: o.ClientID, ClientSecret: o.ClientSecret,
+		RedirectURL: a.cfg.OIDCRedirectURL(), Scopes: o.Scopes, ClaimEmail: o.ClaimEmail, ClaimName: o.ClaimName,
+		ClaimOrg: o.ClaimOrg, ClaimGroups: o.ClaimGroups, GroupAdmin: o.GroupAdmin, GroupPM: o.GroupPM,
+		GroupModeratorPrefix: o.GroupModeratorPrefix})
 }

@@ -145,6 +145,21 @@ func (c *common) open(ctx context.Context) (*app, error) {
 	return openApp(ctx, cfg)
 }
 
-func newLogger(w io.Writer) *slog.Logger {
-	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: slog.LevelInfo}))
+// newLogger builds the structured log of the settings in lc (log.level,
+// log.format; validated by config). Without lc it uses the defaults, for
+// commands that log before or without a loaded configuration.
+func newLogger(w io.Writer, lc ...config.Log) *slog.Logger {
+	c := config.Default().Log
+	if len(lc) > 0 {
+		c = lc[0]
+	}
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(c.Level)); err != nil {
+		level = slog.LevelInfo
+	}
+	opts := &slog.HandlerOptions{Level: level}
+	if c.Format == "text" {
+		return slog.New(slog.NewTextHandler(w, opts))
+	}
+	return slog.New(slog.NewJSONHandler(w, opts))
 }

@@ -38,7 +38,7 @@ func cmdServe(ctx context.Context, args []string, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	log := newLogger(stderr)
+	log := newLogger(stderr, cfg.Log)
 	a, err := openApp(ctx, cfg)
 	if err != nil {
 		return err
@@ -56,7 +56,20 @@ func cmdServe(ctx context.Context, args []string, stderr io.Writer) error {
 		}
 	}
 
+	// The search index (rebuilt in the background if missing or outdated);
+	// the demo content above reaches it through the search queue.
+	idx, err := openSearch(a, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer idx.Close()
+
 	deliverer := mail.NewDeliverer(a.db, a.sender(log), cfg.Mail.From, log)
+	deliverer.MaxPermanentFailures = cfg.Mail.MaxPermanentFailures
+	notifier, err := a.notifier(ctx, log, deliverer.Wake)
+	if err != nil {
+		return err
+	}
 	var tmpl, ast fs.FS = templates.FS, assets.FS
 	if cfg.Server.Dev {
 		// Read from disk so template and style edits show on reload.
@@ -75,6 +88,12 @@ func cmdServe(ctx context.Context, args []string, stderr io.Writer) error {
 		PM:       a.pm, PMAnswerWorkingDays: cfg.Forum.PMAnswerWorkingDays,
 		FAQ:        a.faq,
 		Moderation: moderation.New(a.db, posting),
+		Search:     idx,
+		Notify:     notifier, DigestTime: cfg.Mail.DigestTime,
+		// Monitoring (metrics.go): who may read /metrics, the index for its size.
+		MetricsAllow: cfg.Server.MetricsAllow, MetricsToken: cfg.Server.MetricsToken, IndexPath: cfg.IndexPath(),
+		// Single sign-on (oidc.go); nil when auth.oidc.issuer is empty.
+		OIDC: a.oidc(), SSOLabel: cfg.Auth.OIDC.ButtonLabel, NoLocalLogin: !cfg.Auth.LocalLogin,
 	})
 	if err != nil {
 		return err
@@ -84,7 +103,7 @@ func cmdServe(ctx context.Context, args []string, stderr io.Writer) error {
 		return err
 	}
 	hs := &http.Server{
-		Handler:           srv.Handler(),
+		Handler:           wakeAfterWrites(wakeSearchAfterWrites(srv.Handler(), idx.Wake), notifier.Wake),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       cfg.Server.ReadTimeout,
 		WriteTimeout:      cfg.Server.WriteTimeout,
@@ -94,7 +113,14 @@ func cmdServe(ctx context.Context, args []string, stderr io.Writer) error {
 
 	bg, stopBG := context.WithCancel(context.Background())
 	var wg sync.WaitGroup
-	wg.Go(func() { deliverer.Run(bg, 30*time.Second) })
+	// A short tick: outbox rows written by other processes (the digest
+	// command) go out within seconds; an idle tick is one indexed query.
+	wg.Go(func() { deliverer.Run(bg, 5*time.Second) })
+	wg.Go(func() { idx.Run(bg) })
+	// Notifications: events to mail every few seconds (and after each
+	// write request); digests checked every minute against their schedule.
+	wg.Go(func() { notifier.Run(bg, 5*time.Second) })
+	wg.Go(func() { notifier.RunSchedule(bg, time.Minute) })
 
 	log.Info("Kommunalforum is running", "url", cfg.BaseURL(), "listen", ln.Addr().String(), "data", cfg.Data.Dir)
 	errc := make(chan error, 1)

@@ -34,8 +34,10 @@ type Policy struct {
 	AllowedDomains    []string
 	MinPasswordLength int
 	SessionLifetime   time.Duration
-	VerifyLifetime    time.Duration
-	ResetLifetime     time.Duration
+	// SessionIdle ends a session unused for this long; 0 disables it.
+	SessionIdle    time.Duration
+	VerifyLifetime time.Duration
+	ResetLifetime  time.Duration
 }
 
 // Accounts implements the account flows on top of the store; every mail it
@@ -284,7 +286,7 @@ func (a *Accounts) StartSession(ctx context.Context, userID int64) (string, erro
 
 // SessionUser returns the user of a session cookie value.
 func (a *Accounts) SessionUser(ctx context.Context, token string) (store.User, error) {
-	return a.db.UserBySession(ctx, HashToken(token))
+	return a.db.UserBySessionIdle(ctx, HashToken(token), a.policy.SessionIdle)
 }
 
 // EndSession logs a session out.
@@ -358,7 +360,18 @@ func (a *Accounts) Reset(ctx context.Context, token, password string) error {
 		return err
 	}
 	err = a.db.UseEmailToken(ctx, HashToken(token), "reset", func(tx *store.Tx, uid int64, _ store.EmailToken) error {
-		return tx.SetPassword(ctx, uid, hash)
+		u, err := a.db.UserByID(ctx, uid)
+		if err != nil {
+			return err
+		}
+		m, err := a.passwordNotice(u)
+		if err != nil {
+			return err
+		}
+		if err := tx.SetPassword(ctx, uid, hash); err != nil {
+			return err
+		}
+		return tx.EnqueueMail(ctx, m)
 	})
 	if errors.Is(err, store.ErrNotFound) {
 		return ErrInvalidToken
@@ -385,7 +398,17 @@ func (a *Accounts) ChangePassword(ctx context.Context, u *store.User, current, n
 	if err != nil {
 		return err
 	}
-	return a.db.ChangePassword(ctx, u.ID, hash, "")
+	m, err := a.passwordNotice(*u)
+	if err != nil {
+		return err
+	}
+	return a.db.ChangePassword(ctx, u.ID, hash, "", m)
+}
+
+// passwordNotice is the mail telling the owner that the password changed,
+// so a takeover does not go unnoticed.
+func (a *Accounts) passwordNotice(u store.User) (store.OutboxMail, error) {
+	return a.mail.Compose(userLang(u, ""), "password_changed", u.Email, linkData{Name: u.DisplayName})
 }
 
 // RequestEmailChange sends a confirmation link to the new address. If the

@@ -121,7 +121,7 @@ func VerifyPassword(ctx context.Context, encoded, password string) (ok bool, err
 		return false, err
 	}
 	defer releaseSlot()
-	got := argon2.IDKey([]byte(password), salt, p.time, p.memory, p.threads, uint32(len(want)))
+	got := argon2.IDKey([]byte(password), salt, p.time, p.memory, p.threads, uint32(len(want))) // #nosec G115 -- decodeHash bounds len(want) to maxKeyLen (64)
 	return subtle.ConstantTimeCompare(got, want) == 1, nil
 }
 

@@ -42,6 +42,7 @@ type Config struct {
 	Auth     Auth     `yaml:"auth"`
 	Forum    Forum    `yaml:"forum"`
 	UI       UI       `yaml:"ui"`
+	Log      Log      `yaml:"log"`
 }
 
 // Server configures the HTTP listener.
@@ -62,6 +63,12 @@ type Server struct {
 	PageCacheTTL time.Duration `yaml:"page_cache_ttl"`
 	// PageCacheMB bounds the memory of the page cache.
 	PageCacheMB int `yaml:"page_cache_mb"`
+	// MetricsAllow lists IPs or CIDRs that may read /metrics (the client
+	// address after trusted-proxy handling); others get 404.
+	MetricsAllow []string `yaml:"metrics_allow"`
+	// MetricsToken, when not empty, also admits "Authorization: Bearer
+	// <token>" to /metrics from any address.
+	MetricsToken string `yaml:"metrics_token"`
 }
 
 // Data locates the data directory (database, search index, mail pickup).
@@ -73,6 +80,9 @@ type Data struct {
 type Database struct {
 	// Path is empty to mean <data.dir>/kommunalforum.db (see Config.DBPath).
 	Path string `yaml:"path"`
+	// MaxSizeMB caps the database file; at the cap writes are refused with
+	// a clear message, as on a full disk. 0 means no cap.
+	MaxSizeMB int `yaml:"max_size_mb"`
 }
 
 // Mail configures outgoing mail. Without SMTP.Host, mails are written as
@@ -123,13 +133,41 @@ type SMTP struct {
 type Auth struct {
 	Registration string `yaml:"registration"`
 	// AllowedDomains holds lower-case mail domains such as "musterstadt.de".
-	AllowedDomains      []string      `yaml:"allowed_domains"`
-	SessionLifetime     time.Duration `yaml:"session_lifetime"`
+	AllowedDomains  []string      `yaml:"allowed_domains"`
+	SessionLifetime time.Duration `yaml:"session_lifetime"`
+	// SessionIdleTimeout ends a session not used for this long.
+	SessionIdleTimeout  time.Duration `yaml:"session_idle_timeout"`
 	VerifyTokenLifetime time.Duration `yaml:"verify_token_lifetime"`
 	ResetTokenLifetime  time.Duration `yaml:"reset_token_lifetime"`
 	LoginRatePerMinute  int           `yaml:"login_rate_per_minute"`
 	RegisterRatePerHour int           `yaml:"register_rate_per_hour"`
 	MinPasswordLength   int           `yaml:"min_password_length"`
+	// LocalLogin false hides the password form and refuses POST /anmelden,
+	// leaving single sign-on (OIDC) as the only way in.
+	LocalLogin bool `yaml:"local_login"`
+	OIDC       OIDC `yaml:"oidc"`
+}
+
+// OIDC configures single sign-on through an OpenID Connect provider
+// (docs/SSO.md). An empty Issuer disables it.
+type OIDC struct {
+	Issuer       string `yaml:"issuer"`
+	ClientID     string `yaml:"client_id"`
+	ClientSecret string `yaml:"client_secret"`
+	// RedirectURL is empty to mean the base URL + /anmelden/oidc/rueckkehr
+	// (see Config.OIDCRedirectURL).
+	RedirectURL string   `yaml:"redirect_url"`
+	Scopes      []string `yaml:"scopes"`
+	ClaimEmail  string   `yaml:"claim_email"`
+	ClaimName   string   `yaml:"claim_name"`
+	ClaimOrg    string   `yaml:"claim_org"`
+	ClaimGroups string   `yaml:"claim_groups"`
+	GroupAdmin  string   `yaml:"group_admin"`
+	GroupPM     string   `yaml:"group_pm"`
+	// GroupModeratorPrefix plus a topic field's slug (or a prefix of
+	// exactly one slug) makes a moderator of that field.
+	GroupModeratorPrefix string `yaml:"group_moderator_prefix"`
+	ButtonLabel          string `yaml:"button_label"`
 }
 
 // Forum configures listings.
@@ -149,13 +187,72 @@ type UI struct {
 	DefaultLanguage string `yaml:"default_language"`
 }
 
+// Log configures the structured log written to stderr.
+type Log struct {
+	// Level is the lowest level written: debug, info, warn or error.
+	Level string `yaml:"level"`
+	// Format is json (one object per line) or text (key=value pairs).
+	Format string `yaml:"format"`
+}
+
+// validateOIDC checks the single sign-on settings when an issuer is set.
+// Plain http is accepted only on loopback, for tests and local trials: the
+// ID token's keys and the client secret travel over that connection.
+func validateOIDC(a Auth, bad func(key, format string, args ...any)) {
+	o := a.OIDC
+	if o.Issuer == "" {
+		if !a.LocalLogin {
+			bad("auth.local_login", "false needs auth.oidc.issuer, or nobody could log in")
+		}
+		return
+	}
+	u, err := url.Parse(o.Issuer)
+	switch {
+	case err != nil:
+		bad("auth.oidc.issuer", "%q is not a URL: %v", o.Issuer, err)
+	case u.Host == "" || (u.Scheme != "https" && !(u.Scheme == "http" && isLoopback(u.Hostname()))):
+		bad("auth.oidc.issuer", "%q must be an https URL (http only for 127.0.0.1 or localhost)", o.Issuer)
+	}
+	if o.ClientID == "" {
+		bad("auth.oidc.client_id", "must not be empty when auth.oidc.issuer is set")
+	}
+	if o.RedirectURL != "" {
+		if r, err := url.Parse(o.RedirectURL); err != nil || (r.Scheme != "http" && r.Scheme != "https") || r.Host == "" {
+			bad("auth.oidc.redirect_url", "%q must be an absolute http or https URL", o.RedirectURL)
+		}
+	}
+	if !slices.Contains(o.Scopes, "openid") {
+		bad("auth.oidc.scopes", "must contain \"openid\"")
+	}
+	if o.ClaimEmail == "" {
+		bad("auth.oidc.claim_email", "must not be empty when auth.oidc.issuer is set")
+	}
+	if o.ButtonLabel == "" {
+		bad("auth.oidc.button_label", "must not be empty when auth.oidc.issuer is set")
+	}
+}
+
+func isLoopback(host string) bool {
+	if host == "localhost" {
+		return true
+	}
+	ip, err := netip.ParseAddr(host)
+	return err == nil && ip.IsLoopback()
+}
+
 // Allowed values of the enumerated settings, in the order errors list them.
 var weekdays = []string{"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
 var (
 	smtpTLSModes      = []string{"starttls", "tls", "none"}
 	registrationModes = []string{"open", "domains", "approval"}
 	languages         = []string{"de", "en"}
+	logLevels         = []string{"debug", "info", "warn", "error"}
+	logFormats        = []string{"json", "text"}
 )
+
+// minMetricsToken is the shortest server.metrics_token accepted: it guards
+// /metrics from any address, so it must not be guessable.
+const minMetricsToken = 16
 
 // minPasswordFloor is the lowest min_password_length accepted: NIST SP
 // 800-63B asks for at least 8 characters.
@@ -172,6 +269,7 @@ func Default() Config {
 			ShutdownTimeout: 20 * time.Second,
 			PageCacheTTL:    2 * time.Second,
 			PageCacheMB:     64,
+			MetricsAllow:    []string{"127.0.0.1/32", "::1/128"},
 		},
 		Data: Data{Dir: "./data"},
 		Mail: Mail{
@@ -183,14 +281,20 @@ func Default() Config {
 		Auth: Auth{
 			Registration:        "open",
 			SessionLifetime:     720 * time.Hour,
+			SessionIdleTimeout:  72 * time.Hour,
 			VerifyTokenLifetime: 48 * time.Hour,
 			ResetTokenLifetime:  time.Hour,
 			LoginRatePerMinute:  10,
 			RegisterRatePerHour: 20,
 			MinPasswordLength:   10,
+			LocalLogin:          true,
+			OIDC: OIDC{Scopes: []string{"openid", "email", "profile"}, ClaimEmail: "email", ClaimName: "name",
+				ClaimOrg: "organization", ClaimGroups: "groups", GroupAdmin: "kommunalforum-admins", GroupPM: "kommunalforum-pm",
+				GroupModeratorPrefix: "kommunalforum-moderatoren-", ButtonLabel: "Mit Ihrem Dienstkonto anmelden"},
 		},
 		Forum: Forum{ThreadsPerPage: 25, PostsPerPage: 20, PMAnswerWorkingDays: 10, ApprovalPosts: 2},
 		UI:    UI{DefaultLanguage: "de"},
+		Log:   Log{Level: "info", Format: "json"},
 	}
 }
 
@@ -219,7 +323,7 @@ func Load(path string, environ []string) (Config, error) {
 // readFile overlays the YAML file at path onto c. An empty file changes
 // nothing.
 func (c *Config) readFile(path string) error {
-	b, err := os.ReadFile(path)
+	b, err := os.ReadFile(path) // #nosec G304 -- path is the operator's --config flag
 	if err != nil {
 		return fmt.Errorf("config: %w", err)
 	}
@@ -235,7 +339,9 @@ func (c *Config) readFile(path string) error {
 // Empty lists become nil so that "[]" in a file equals the default.
 func (c *Config) normalize() {
 	c.Server.TrustedProxies = cleanList(c.Server.TrustedProxies, false)
+	c.Server.MetricsAllow = cleanList(c.Server.MetricsAllow, false)
 	c.Auth.AllowedDomains = cleanList(c.Auth.AllowedDomains, true)
+	c.Auth.OIDC.Scopes = cleanList(c.Auth.OIDC.Scopes, false)
 }
 
 func cleanList(in []string, lower bool) []string {
@@ -267,6 +373,15 @@ func (c Config) BaseURL() string {
 		host = "localhost"
 	}
 	return "http://" + net.JoinHostPort(host, port)
+}
+
+// OIDCRedirectURL returns auth.oidc.redirect_url, or the base URL plus
+// /anmelden/oidc/rueckkehr when empty.
+func (c Config) OIDCRedirectURL() string {
+	if c.Auth.OIDC.RedirectURL != "" {
+		return c.Auth.OIDC.RedirectURL
+	}
+	return c.BaseURL() + "/anmelden/oidc/rueckkehr"
 }
 
 // DBPath returns database.path, or <data.dir>/kommunalforum.db when empty.
@@ -338,6 +453,17 @@ func (c Config) Validate() error {
 			bad("server.trusted_proxies", "%q is neither an IP address nor a CIDR", p)
 		}
 	}
+	for _, p := range s.MetricsAllow {
+		if _, err := netip.ParsePrefix(p); err == nil {
+			continue
+		}
+		if _, err := netip.ParseAddr(p); err != nil {
+			bad("server.metrics_allow", "%q is neither an IP address nor a CIDR", p)
+		}
+	}
+	if s.MetricsToken != "" && len(s.MetricsToken) < minMetricsToken {
+		bad("server.metrics_token", "must be at least %d characters (or empty)", minMetricsToken)
+	}
 	positiveDuration("server.read_timeout", s.ReadTimeout)
 	positiveDuration("server.write_timeout", s.WriteTimeout)
 	positiveDuration("server.shutdown_timeout", s.ShutdownTimeout)
@@ -370,6 +496,9 @@ func (c Config) Validate() error {
 	oneOf("mail.digest_weekday", m.DigestWeekday, weekdays)
 	positive("mail.max_permanent_failures", m.MaxPermanentFailures)
 
+	if c.Database.MaxSizeMB < 0 {
+		bad("database.max_size_mb", "%d must not be negative (0 means no cap)", c.Database.MaxSizeMB)
+	}
 	positive("search.batch_size", c.Search.BatchSize)
 	positiveDuration("search.interval", c.Search.Interval)
 
@@ -384,6 +513,7 @@ func (c Config) Validate() error {
 		}
 	}
 	positiveDuration("auth.session_lifetime", a.SessionLifetime)
+	positiveDuration("auth.session_idle_timeout", a.SessionIdleTimeout)
 	positiveDuration("auth.verify_token_lifetime", a.VerifyTokenLifetime)
 	positiveDuration("auth.reset_token_lifetime", a.ResetTokenLifetime)
 	positive("auth.login_rate_per_minute", a.LoginRatePerMinute)
@@ -391,6 +521,7 @@ func (c Config) Validate() error {
 	if a.MinPasswordLength < minPasswordFloor {
 		bad("auth.min_password_length", "%d is below %d", a.MinPasswordLength, minPasswordFloor)
 	}
+	validateOIDC(a, bad)
 
 	positive("forum.threads_per_page", c.Forum.ThreadsPerPage)
 	positive("forum.posts_per_page", c.Forum.PostsPerPage)
@@ -400,6 +531,8 @@ func (c Config) Validate() error {
 	}
 
 	oneOf("ui.default_language", c.UI.DefaultLanguage, languages)
+	oneOf("log.level", c.Log.Level, logLevels)
+	oneOf("log.format", c.Log.Format, logFormats)
 
 	return errors.Join(errs...)
 }

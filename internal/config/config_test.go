@@ -313,6 +313,20 @@ func TestValidate(t *testing.T) {
 			"config: auth.reset_token_lifetime"},
 		{"short passwords", func(c *Config) { c.Auth.MinPasswordLength = 6 },
 			"config: auth.min_password_length: 6 is below 8"},
+		{"oidc https issuer", func(c *Config) { c.Auth.OIDC.Issuer, c.Auth.OIDC.ClientID = "https://login.kreis.de/realms/v", "forum" }, ""},
+		{"oidc loopback http issuer", func(c *Config) { c.Auth.OIDC.Issuer, c.Auth.OIDC.ClientID = "http://127.0.0.1:8081", "forum" }, ""},
+		{"oidc plain http issuer", func(c *Config) { c.Auth.OIDC.Issuer, c.Auth.OIDC.ClientID = "http://login.kreis.de", "forum" },
+			`config: auth.oidc.issuer: "http://login.kreis.de" must be an https URL`},
+		{"oidc without client id", func(c *Config) { c.Auth.OIDC.Issuer = "https://login.kreis.de" },
+			"config: auth.oidc.client_id: must not be empty"},
+		{"oidc without openid scope", func(c *Config) {
+			c.Auth.OIDC.Issuer, c.Auth.OIDC.ClientID, c.Auth.OIDC.Scopes = "https://login.kreis.de", "forum", []string{"email"}
+		}, "config: auth.oidc.scopes: must contain"},
+		{"no local login without oidc", func(c *Config) { c.Auth.LocalLogin = false },
+			"config: auth.local_login: false needs auth.oidc.issuer"},
+		{"no local login with oidc", func(c *Config) {
+			c.Auth.LocalLogin, c.Auth.OIDC.Issuer, c.Auth.OIDC.ClientID = false, "https://login.kreis.de", "forum"
+		}, ""},
 		{"listen without port", func(c *Config) { c.Server.Listen = "localhost" },
 			`config: server.listen: "localhost" is not host:port`},
 		{"relative base url", func(c *Config) { c.Server.BaseURL = "forum.example" },
@@ -326,6 +340,15 @@ func TestValidate(t *testing.T) {
 		{"password without username", func(c *Config) { c.Mail.SMTP.Password = "x" },
 			"config: mail.smtp.password: is set but mail.smtp.username is empty"},
 		{"empty data dir", func(c *Config) { c.Data.Dir = "" }, "config: data.dir: must not be empty"},
+		{"bad log level", func(c *Config) { c.Log.Level = "verbose" },
+			`config: log.level: "verbose" is not one of debug, info, warn, error`},
+		{"bad log format", func(c *Config) { c.Log.Format = "xml" }, `config: log.format: "xml" is not one of json, text`},
+		{"bad metrics address", func(c *Config) { c.Server.MetricsAllow = []string{"localhost"} },
+			`config: server.metrics_allow: "localhost" is neither an IP address nor a CIDR`},
+		{"no metrics addresses", func(c *Config) { c.Server.MetricsAllow = nil }, ""},
+		{"short metrics token", func(c *Config) { c.Server.MetricsToken = "geheim" },
+			"config: server.metrics_token: must be at least 16 characters"},
+		{"good metrics token", func(c *Config) { c.Server.MetricsToken = "0123456789abcdef" }, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -486,5 +509,22 @@ func TestSettingTypes(t *testing.T) {
 		if _, ok := seen[name]; !ok {
 			t.Errorf("no setting for %s", name)
 		}
+	}
+}
+
+// TestOIDCFromEnvironment checks the nested names of the single sign-on
+// settings (the client secret belongs in the environment, not the file)
+// and the derived redirect URL.
+func TestOIDCFromEnvironment(t *testing.T) {
+	c, err := Load("", []string{"KF_AUTH_OIDC_ISSUER=https://login.kreis.de/realms/v", "KF_AUTH_OIDC_CLIENT_ID=forum",
+		"KF_AUTH_OIDC_CLIENT_SECRET=geheim", "KF_AUTH_LOCAL_LOGIN=false", "KF_SERVER_BASE_URL=https://forum.kreis.de/"})
+	if err != nil {
+		t.Fatalf("Load() error = %v", err)
+	}
+	if o := c.Auth.OIDC; o.Issuer != "https://login.kreis.de/realms/v" || o.ClientID != "forum" || o.ClientSecret != "geheim" || c.Auth.LocalLogin {
+		t.Errorf("Load() auth = %+v, want the OIDC settings from the environment", c.Auth)
+	}
+	if got, want := c.OIDCRedirectURL(), "https://forum.kreis.de/anmelden/oidc/rueckkehr"; got != want {
+		t.Errorf("OIDCRedirectURL() = %q, want %q", got, want)
 	}
 }

@@ -23,7 +23,7 @@ import (
 // DemoPassword is the password of every demo account. It is public (the seed
 // command prints it), so demo content belongs on demo and test installations
 // only, never on a forum with real members.
-const DemoPassword = "Demo-Passwort-2026"
+const DemoPassword = "Demo-Passwort-2026" // #nosec G101 -- public demo password, documented and printed by the seed command
 
 // Summary reports what Demo added.
 type Summary struct {

@@ -5,6 +5,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"embed"
 	"errors"
 	"fmt"
@@ -24,6 +25,11 @@ var ErrNotFound = errors.New("not found")
 
 // ErrConflict means a uniqueness or foreign-key constraint refused the write.
 var ErrConflict = errors.New("conflict")
+
+// ErrFull means the database could not grow: the disk is full or the
+// configured size limit (SetMaxSize) is reached. The write was rolled back
+// whole; reads keep working, and writes work again once there is room.
+var ErrFull = errors.New("storage full")
 
 //go:embed migrations/*.sql
 var migrations embed.FS
@@ -59,7 +65,7 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	w.SetConnMaxIdleTime(0)
 	r, err := sql.Open("sqlite3", base+"&mode=ro")
 	if err != nil {
-		w.Close()
+		_ = w.Close()
 		return nil, fmt.Errorf("open reader: %w", err)
 	}
 	n := max(4, runtime.GOMAXPROCS(0)*2)
@@ -67,7 +73,7 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	r.SetMaxIdleConns(n)
 	db := &DB{write: w, read: r, now: time.Now, opened: time.Now(), stmts: map[string]*sql.Stmt{}}
 	if err := db.migrate(ctx); err != nil {
-		db.Close()
+		_ = db.Close()
 		return nil, err
 	}
 	return db, nil
@@ -203,11 +209,46 @@ func (db *DB) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 		return mapErr(err)
 	}
 	if err := fn(tx); err != nil {
-		tx.Rollback()
+		_ = tx.Rollback()
 		return mapErr(err)
 	}
 	if err := markCommitted(ctx, tx); err != nil {
-		tx.Rollback()
+		_ = tx.Rollback()
+		return mapErr(err)
+	}
+	return mapErr(tx.Commit())
+}
+
+// inTxLazySync is inTx for bookkeeping whose durability can wait for the
+// next ordinary commit: it commits with synchronous=NORMAL, so without an
+// fsync of its own. In WAL mode commits are ordered, so the next
+// synchronous=FULL commit makes this one durable too; a crash before that
+// loses only this bookkeeping, never a change it came before. It holds the
+// single writer connection for its whole run, so the setting cannot leak
+// into another caller's transaction.
+func (db *DB) inTxLazySync(ctx context.Context, fn func(tx *sql.Tx) error) (err error) {
+	conn, err := db.write.Conn(ctx)
+	if err != nil {
+		return mapErr(err)
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, "PRAGMA synchronous = NORMAL"); err != nil {
+		return mapErr(err)
+	}
+	defer func() {
+		// Back to FULL before the connection returns to the pool; if that
+		// fails the connection must not be reused with the weaker setting.
+		if _, rerr := conn.ExecContext(context.WithoutCancel(ctx), "PRAGMA synchronous = FULL"); rerr != nil {
+			_ = conn.Raw(func(any) error { return driver.ErrBadConn }) // returns that ErrBadConn: the connection is discarded
+			err = errors.Join(err, rerr)
+		}
+	}()
+	tx, err := conn.BeginTx(ctx, nil)
+	if err != nil {
+		return mapErr(err)
+	}
+	if err := fn(tx); err != nil {
+		_ = tx.Rollback()
 		return mapErr(err)
 	}
 	return mapErr(tx.Commit())
@@ -224,6 +265,9 @@ func mapErr(err error) error {
 	var se sqlite3.Error
 	if errors.As(err, &se) && se.Code == sqlite3.ErrConstraint {
 		return fmt.Errorf("%w: %v", ErrConflict, err)
+	}
+	if errors.As(err, &se) && se.Code == sqlite3.ErrFull {
+		return fmt.Errorf("%w: %v", ErrFull, err)
 	}
 	return err
 }

@@ -194,6 +194,10 @@ func (db *DB) AddPost(ctx context.Context, np NewPost) (int64, error) {
 			return err
 		}
 		id, _ = res.LastInsertId()
+		// Replying auto-tracks the thread.
+		if err := autoTrack(ctx, tx, now, authorID, threadID); err != nil {
+			return err
+		}
 		if np.Pending {
 			return nil
 		}
@@ -203,7 +207,7 @@ func (db *DB) AddPost(ctx context.Context, np NewPost) (int64, error) {
 		if kind == KindQuestion || kind == KindPM {
 			return recordEvent(ctx, tx, now, Event{Kind: EventAnswerCreated, ThreadID: threadID, PostID: id, ActorID: authorID})
 		}
-		return nil
+		return recordEvent(ctx, tx, now, Event{Kind: EventPostCreated, ThreadID: threadID, PostID: id, ActorID: authorID})
 	})
 	if err != nil {
 		return 0, fmt.Errorf("create post in thread %d: %w", threadID, err)

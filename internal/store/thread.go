@@ -240,6 +240,10 @@ func (db *DB) CreateThread(ctx context.Context, nt NewThread) (threadID, postID 
 		if err != nil {
 			return err
 		}
+		// Asking (or opening a discussion) auto-tracks the thread.
+		if err := autoTrack(ctx, tx, now, nt.AuthorID, threadID); err != nil {
+			return err
+		}
 		if nt.Pending {
 			return nil // the events follow on approval (see ApprovePost)
 		}
@@ -249,7 +253,7 @@ func (db *DB) CreateThread(ctx context.Context, nt NewThread) (threadID, postID 
 		case KindPM:
 			return recordEvent(ctx, tx, now, Event{Kind: EventPMCreated, ThreadID: threadID, PostID: postID, ActorID: nt.AuthorID})
 		}
-		return nil
+		return recordEvent(ctx, tx, now, Event{Kind: EventThreadCreated, ThreadID: threadID, PostID: postID, ActorID: nt.AuthorID})
 	})
 	if err != nil {
 		return 0, 0, fmt.Errorf("create thread: %w", err)

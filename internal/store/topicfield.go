@@ -186,12 +186,15 @@ func (db *DB) MoveTopicField(ctx context.Context, actorID, id int64, delta int) 
 		for rows.Next() {
 			var x int64
 			if err := rows.Scan(&x); err != nil {
-				rows.Close()
+				_ = rows.Close()
 				return err
 			}
 			ids = append(ids, x)
 		}
-		rows.Close()
+		_ = rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
 		i := -1
 		for k, x := range ids {
 			if x == id {

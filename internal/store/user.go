@@ -58,6 +58,10 @@ type User struct {
 	// none was imposed, Indefinitely until it is lifted.
 	SuspendedUntil  time.Time
 	SuspendedReason string
+	// MailDisabled means repeated permanent delivery failures switched
+	// off mail to Email (see mail_bounces); loaded with ModFields, for
+	// the layout's banner.
+	MailDisabled bool
 }
 
 // IsAdmin reports whether u is an administrator.
@@ -245,6 +249,10 @@ func (db *DB) loadModFields(ctx context.Context, u *User) error {
 		return err
 	}
 	u.Groups = groups
+	if err := db.read.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM mail_bounces WHERE email = ? AND disabled_at IS NOT NULL)`,
+		u.Email).Scan(&u.MailDisabled); err != nil {
+		return err
+	}
 	if u.Role != RoleModerator {
 		return nil
 	}
@@ -297,15 +305,23 @@ func (db *DB) UpdateProfile(ctx context.Context, userID int64, name, orgName, or
 }
 
 // ChangePassword sets a new hash and ends every session but keep (the
-// caller's current one; empty ends all).
-func (db *DB) ChangePassword(ctx context.Context, userID int64, hash, keepSession string) error {
+// caller's current one; empty ends all). notices (the "your password was
+// changed" mail) are queued in the same transaction.
+func (db *DB) ChangePassword(ctx context.Context, userID int64, hash, keepSession string, notices ...OutboxMail) error {
 	now := db.now()
 	return db.inTx(ctx, func(tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, `UPDATE users SET password_hash = ?, updated_at = ? WHERE id = ?`, hash, ms(now), userID); err != nil {
 			return err
 		}
-		_, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = ? AND token_hash <> ?`, userID, keepSession)
-		return err
+		if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = ? AND token_hash <> ?`, userID, keepSession); err != nil {
+			return err
+		}
+		for _, m := range notices {
+			if _, err := enqueueMail(ctx, tx, now, m); err != nil {
+				return err
+			}
+		}
+		return nil
 	})
 }
 

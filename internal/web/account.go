@@ -2,10 +2,13 @@ package web
 
 import (
 	"errors"
+	"log/slog"
 	"maps"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -117,7 +120,7 @@ func (s *Server) register(c *gin.Context) {
 	}
 	form := newForm(c, "email", "display_name", "org_name", "org_type", "password")
 	password := takePassword(form, "password")
-	if !s.registerLimit.Allow(clientIP(c)) {
+	if !s.allow(c, s.registerLimit, clientIP(c)) || !s.allow(c, s.mailLimitAcc, strings.ToLower(strings.TrimSpace(form.Values["email"]))) {
 		s.renderRegister(c, http.StatusTooManyRequests, withProblem(form, s.t(c, "error.rate_limited")))
 		return
 	}
@@ -192,6 +195,8 @@ type loginPage struct {
 	Next string // where to go after login, a local path
 	// NoticeTitle and Notice explain why correct credentials were refused.
 	NoticeTitle, Notice string
+	// ssoLogin is the single sign-on button and whether the password form shows (oidc.go).
+	ssoLogin
 }
 
 // loginForm serves GET /anmelden?weiter=/path.
@@ -205,6 +210,7 @@ func (s *Server) loginForm(c *gin.Context) {
 func (s *Server) renderLogin(c *gin.Context, status int, p loginPage) {
 	p.Base = s.accountBase(c, "account.login.title")
 	p.Path = "/anmelden"
+	p.ssoLogin = s.ssoLogin(p.Next)
 	if p.Next != "/" {
 		p.Path += "?weiter=" + url.QueryEscape(p.Next)
 	}
@@ -214,17 +220,26 @@ func (s *Server) renderLogin(c *gin.Context, status int, p loginPage) {
 // login serves POST /anmelden. Unknown addresses and wrong passwords get
 // the same answer; attempts are limited per client IP and per address.
 func (s *Server) login(c *gin.Context) {
+	if s.opt.NoLocalLogin {
+		s.failStatus(c, http.StatusForbidden, "oidc.error.local_disabled")
+		return
+	}
 	form := newForm(c, "email")
 	password := c.PostForm("password")
 	next := localPath(c.DefaultPostForm("weiter", c.Query("weiter")))
 	email := strings.ToLower(strings.TrimSpace(form.Values["email"]))
-	if !s.loginLimit.Allow(clientIP(c)) || !s.loginLimitAcc.Allow(email) {
+	if !s.allow(c, s.loginLimit, clientIP(c)) || !s.allow(c, s.loginLimitAcc, email) {
 		s.renderLogin(c, http.StatusTooManyRequests, loginPage{Form: withProblem(form, s.t(c, "error.rate_limited")), Next: next})
 		return
 	}
 	u, err := s.accounts.Login(c.Request.Context(), email, password)
 	refused := func(titleKey, key string) {
 		s.renderLogin(c, http.StatusForbidden, loginPage{Form: form, Next: next, NoticeTitle: s.t(c, titleKey), Notice: s.t(c, key)})
+	}
+	if err != nil {
+		s.securityEvent(c, slog.LevelWarn, "login_failed", slog.String("reason", loginFailure(err)))
+	} else {
+		s.securityEvent(c, slog.LevelInfo, "login", slog.Int64("user_id", u.ID), slog.String("method", "password"))
 	}
 	switch {
 	case errors.Is(err, auth.ErrInvalidLogin):
@@ -247,8 +262,24 @@ func (s *Server) login(c *gin.Context) {
 	}
 }
 
+// loginFailure names a refused login for the security log.
+func loginFailure(err error) string {
+	switch {
+	case errors.Is(err, auth.ErrInvalidLogin):
+		return "invalid_credentials" // unknown account and wrong password alike
+	case errors.Is(err, auth.ErrNotVerified):
+		return "not_verified"
+	case errors.Is(err, auth.ErrAwaitingApproval):
+		return "awaiting_approval"
+	case errors.Is(err, auth.ErrDisabled):
+		return "disabled"
+	}
+	return "error"
+}
+
 // logout serves POST /abmelden.
 func (s *Server) logout(c *gin.Context) {
+	s.securityEvent(c, slog.LevelInfo, "logout")
 	if tok := c.GetString(keySession); tok != "" {
 		if err := s.accounts.EndSession(c.Request.Context(), tok); err != nil {
 			s.fail(c, err)
@@ -274,7 +305,7 @@ func (s *Server) forgotForm(c *gin.Context) {
 // an account exists or not.
 func (s *Server) forgot(c *gin.Context) {
 	form := newForm(c, "email")
-	if !s.registerLimit.Allow(clientIP(c)) {
+	if !s.allow(c, s.registerLimit, clientIP(c)) || !s.allow(c, s.mailLimitAcc, strings.ToLower(strings.TrimSpace(form.Values["email"]))) {
 		s.renderForgot(c, http.StatusTooManyRequests, withProblem(form, s.t(c, "error.rate_limited")))
 		return
 	}
@@ -343,6 +374,7 @@ func (s *Server) reset(c *gin.Context) {
 		return
 	}
 	s.clearCookie(c, cookieSession)
+	s.securityEvent(c, slog.LevelInfo, "password_reset")
 	s.setFlash(c, "flash.account_password_reset")
 	c.Redirect(http.StatusSeeOther, "/anmelden")
 }
@@ -366,6 +398,7 @@ func (s *Server) confirmEmailChange(c *gin.Context) {
 		return
 	}
 	s.opt.MailWake()
+	s.securityEvent(c, slog.LevelInfo, "email_changed")
 	s.setFlash(c, "flash.account_email_changed")
 	if viewer(c) == nil {
 		c.Redirect(http.StatusSeeOther, "/anmelden")
@@ -451,6 +484,7 @@ func (s *Server) changePassword(c *gin.Context) {
 		return
 	}
 	s.setCookie(c, cookieSession, tok, s.accounts.Policy().SessionLifetime)
+	s.securityEvent(c, slog.LevelInfo, "password_changed")
 	s.setFlash(c, "flash.account_password_changed")
 	c.Redirect(http.StatusSeeOther, "/konto")
 }
@@ -466,7 +500,7 @@ func (s *Server) changeEmail(c *gin.Context) {
 		p.Email = f
 		s.render(c, status, "account_settings", p)
 	}
-	if !s.registerLimit.Allow(clientIP(c)) {
+	if !s.allow(c, s.registerLimit, clientIP(c)) {
 		fail(http.StatusTooManyRequests, withProblem(form, s.t(c, "error.rate_limited")))
 		return
 	}
@@ -508,6 +542,16 @@ func (s *Server) createToken(c *gin.Context) {
 	}
 	p := s.newSettingsPage(c)
 	p.NewToken = tok
-	c.Header("Cache-Control", "no-store") // the token is on this page, once
+	c.Header("Cache-Control", privateNoStore) // the token is on this page, once
 	s.render(c, http.StatusOK, "account_settings", p)
+}
+
+// allow asks the limiter for key and, when it refuses, tells the client
+// when to try again (Retry-After, RFC 9110) before the caller answers 429.
+func (s *Server) allow(c *gin.Context, l *auth.Limiter, key string) bool {
+	if l.Allow(key) {
+		return true
+	}
+	c.Header("Retry-After", strconv.Itoa(int(l.RetryAfter()/time.Second)))
+	return false
 }

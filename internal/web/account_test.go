@@ -323,6 +323,9 @@ func TestLoginRateLimit(t *testing.T) {
 	w := e.login("anna@kreis-musterland.de", testPassword, nil)
 	wantStatus(t, w, http.StatusTooManyRequests, "4th attempt")
 	wantBody(t, w, "4th attempt", "Zu viele Versuche.")
+	if ra := w.Header().Get("Retry-After"); ra != "21" { // 3 per minute: one back every 20 s, rounded up
+		t.Errorf("Retry-After = %q, want 21", ra)
+	}
 	if sessionOf(w) != nil {
 		t.Error("refused attempt logged in")
 	}
@@ -334,6 +337,26 @@ func TestLoginRateLimit(t *testing.T) {
 	w = httptest.NewRecorder()
 	e.srv.Handler().ServeHTTP(w, hr)
 	wantStatus(t, w, http.StatusTooManyRequests, "same address, other IP")
+}
+
+// TestResetMailsLimitedPerAddress: many IPs asking for reset mails to one
+// address are stopped by the per-address limit.
+func TestResetMailsLimitedPerAddress(t *testing.T) {
+	e := newTestEnv(t, func(o *Options, _ *authPolicy) { o.RegisterPerHour = 100 })
+	e.user("anna@kreis-musterland.de", "member")
+	var w *httptest.ResponseRecorder
+	for i := range 6 {
+		form := url.Values{"email": {"Anna@kreis-musterland.de"}}
+		hr := httptest.NewRequest(http.MethodPost, "/passwort-vergessen", strings.NewReader(form.Encode()))
+		hr.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		hr.RemoteAddr = "198.51.100." + itoa(int64(i+1)) + ":4000"
+		w = httptest.NewRecorder()
+		e.srv.Handler().ServeHTTP(w, hr)
+	}
+	wantStatus(t, w, http.StatusTooManyRequests, "6th reset request for one address")
+	if w.Header().Get("Retry-After") == "" {
+		t.Error("429 without Retry-After")
+	}
 }
 
 func TestLoginRefusedAccounts(t *testing.T) {
@@ -436,6 +459,40 @@ func TestResetPassword(t *testing.T) {
 	wantStatus(t, w, http.StatusBadRequest, "link reused")
 	wantBody(t, w, "link reused", "Link ungültig oder abgelaufen", `href="/passwort-vergessen"`)
 	wantStatus(t, e.get("/passwort-neu", nil), http.StatusBadRequest, "no token")
+	e.wantMail("anna@kreis-musterland.de", "Ihr Passwort wurde geändert", "/passwort-vergessen")
+}
+
+// wantMail fails unless the outbox holds a mail to addr with subject and
+// every part in its text.
+func (e *testEnv) wantMail(addr, subject string, parts ...string) {
+	e.t.Helper()
+	for _, m := range e.mailsTo(addr) {
+		if m.Subject != subject {
+			continue
+		}
+		for _, p := range parts {
+			if !strings.Contains(m.BodyText, p) {
+				e.t.Errorf("mail %q to %s lacks %q:\n%s", subject, addr, p, m.BodyText)
+			}
+		}
+		return
+	}
+	e.t.Errorf("no mail %q to %s", subject, addr)
+}
+
+// TestPasswordChangeEndsResetLinks: a reset link asked for before the
+// password was changed no longer works afterwards.
+func TestPasswordChangeEndsResetLinks(t *testing.T) {
+	e := newTestEnv(t)
+	anna := e.user("anna@kreis-musterland.de", "member")
+	e.post("/passwort-vergessen", url.Values{"email": {"anna@kreis-musterland.de"}}, nil)
+	link := e.mailLink("anna@kreis-musterland.de", "/passwort-neu")
+	token, _ := url.ParseQuery(strings.SplitN(link, "?", 2)[1])
+
+	w := e.post("/konto/passwort", url.Values{"current_password": {testPassword}, "password": {"Neues-Passwort-2026"}}, e.session(anna))
+	wantRedirect(t, w, "/konto", "change password")
+	w = e.post("/passwort-neu", url.Values{"token": {token.Get("token")}, "password": {"Drittes-Passwort-2026"}}, nil)
+	wantStatus(t, w, http.StatusBadRequest, "reset link from before the change")
 }
 
 func TestChangePassword(t *testing.T) {
@@ -461,6 +518,7 @@ func TestChangePassword(t *testing.T) {
 	e.wantAnonymous(first, "changing session after change")
 	wantStatus(t, e.get("/konto", &http.Cookie{Name: cookieSession, Value: fresh.Value}), http.StatusOK, "fresh session")
 	wantRedirect(t, e.login("anna@kreis-musterland.de", "Neues-Passwort-2026", nil), "/", "login with new password")
+	e.wantMail("anna@kreis-musterland.de", "Ihr Passwort wurde geändert", "Falls Sie das nicht waren")
 }
 
 func TestChangeEmail(t *testing.T) {

@@ -53,8 +53,10 @@ type adminTab struct {
 var adminSections = []struct{ name, key, url string }{
 	{"fields", "admin.nav.fields", "/admin/themenfelder"},
 	{"users", "admin.nav.users", "/admin/benutzer"},
-	{"moderators", "mod.admin.nav", "/admin/moderation"}, // moderation.go
-	{"groups", "groups.nav", "/admin/gruppen"},           // group.go
+	{"moderators", "mod.admin.nav", "/admin/moderation"},              // moderation.go
+	{"groups", "groups.nav", "/admin/gruppen"},                        // group.go
+	{"pages", "pages.admin.nav", "/admin/seiten"},                     // pages.go
+	{"feedback", "pages.feedback_admin.nav", "/admin/rueckmeldungen"}, // pages.go
 	{"audit", "admin.nav.audit", "/admin/protokoll"},
 }
 

@@ -234,7 +234,7 @@ func (s *Server) apiDeletePost(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	c.Header("Cache-Control", "no-store")
+	c.Header("Cache-Control", privateNoStore)
 	c.Status(http.StatusNoContent)
 }
 
@@ -386,7 +386,7 @@ func (s *Server) writeJSON(c *gin.Context, status int, v any) {
 		return
 	}
 	if viewer(c) != nil {
-		c.Header("Cache-Control", "no-store")
+		c.Header("Cache-Control", privateNoStore)
 	}
 	c.Data(status, "application/json; charset=utf-8", buf.Bytes())
 }

@@ -46,6 +46,9 @@ func (s *Server) fail(c *gin.Context, err error) {
 		s.failStatus(c, http.StatusConflict, "qa.error.duplicate")
 	case errors.Is(err, store.ErrConflict):
 		s.failStatus(c, http.StatusConflict, "error.conflict")
+	case errors.Is(err, store.ErrFull):
+		s.log.Error("storage full: write refused", "err", err, "path", c.Request.URL.Path, "request_id", requestID(c))
+		s.failStatus(c, http.StatusInsufficientStorage, "error.storage_full")
 	case errors.As(err, &mbe):
 		s.failStatus(c, http.StatusRequestEntityTooLarge, "error.too_large")
 	case errors.As(err, &ve):
@@ -73,7 +76,7 @@ func (s *Server) failStatus(c *gin.Context, status int, key string) {
 
 func (s *Server) problem(c *gin.Context, status int, key string, fields map[string]string) {
 	c.Header("Content-Type", "application/problem+json")
-	c.Header("Cache-Control", "no-store")
+	c.Header("Cache-Control", privateNoStore)
 	body, _ := jsonMarshal(problem{
 		Type: "about:blank", Title: http.StatusText(status), Status: status,
 		Detail: s.t(c, key), Instance: c.Request.URL.Path, Errors: fields,

@@ -62,7 +62,7 @@ func (s *Server) fieldFAQ(c *gin.Context) {
 	}
 	p := faqFieldPage{CanManage: faq.CanManage(u, f.ID), Field: f, Return: "/themenfeld/" + f.Slug + "/faq"}
 	for _, e := range entries {
-		v := faqEntryView{FAQEntry: e, HTML: template.HTML(e.AnswerHTML)}
+		v := faqEntryView{FAQEntry: e, HTML: template.HTML(e.AnswerHTML)} // #nosec G203 -- sanitised by markup.Render (bluemonday) when stored
 		if e.Archived() {
 			p.Archived = append(p.Archived, v)
 		} else {
@@ -95,7 +95,7 @@ func (s *Server) showFAQ(c *gin.Context) {
 	}
 	b := s.base(c, e.Question, s.faqCrumbs(c, e, Crumb{Label: e.Question})...)
 	b.NoIndex = !e.Published()
-	s.render(c, http.StatusOK, "faq_entry", faqEntryPage{Base: b, Entry: e, HTML: template.HTML(e.AnswerHTML), CanManage: faq.CanManage(u, e.TopicFieldID)})
+	s.render(c, http.StatusOK, "faq_entry", faqEntryPage{Base: b, Entry: e, HTML: template.HTML(e.AnswerHTML), CanManage: faq.CanManage(u, e.TopicFieldID)}) // #nosec G203 -- sanitised by markup.Render (bluemonday) when stored
 }
 
 // faqCrumbs leads from the entry's field to its FAQ and then to last.

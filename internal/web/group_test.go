@@ -22,9 +22,9 @@ type groupEnv struct {
 	groupMember, modOutside *store.User
 }
 
-func newGroupEnv(t *testing.T) *groupEnv {
+func newGroupEnv(t *testing.T, mutate ...func(*Options, *authPolicy)) *groupEnv {
 	t.Helper()
-	e := &groupEnv{modEnv: newModEnv(t)}
+	e := &groupEnv{modEnv: newModEnv(t, mutate...)}
 	ctx := t.Context()
 	g, err := e.db.CreateGroup(ctx, e.admin.ID, "gremium", "Kommunalgremium intern")
 	if err != nil {
@@ -165,7 +165,7 @@ func TestGroupAPI(t *testing.T) {
 // could show it, as everyone outside the group: it never appears, and the
 // area's threads and fields answer 404 as if missing.
 func TestProtectedAreaNeverLeaks(t *testing.T) {
-	e := newGroupEnv(t)
+	e := newGroupEnv(t, withSearch(t)) // similar questions come from the index
 	ctx := t.Context()
 	b := make([]byte, 6)
 	rand.Read(b)
@@ -201,6 +201,8 @@ func TestProtectedAreaNeverLeaks(t *testing.T) {
 	if err := e.db.SetFAQState(ctx, e.admin.ID, faqID, store.FAQPublished); err != nil {
 		t.Fatal(err)
 	}
+
+	e.indexNow()
 
 	missing := []string{
 		fmt.Sprintf("/t/%d", q), fmt.Sprintf("/t/%d", pmq), fmt.Sprintf("/beitrag/%d", qp), fmt.Sprintf("/beitrag/%d", answer),

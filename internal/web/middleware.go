@@ -22,7 +22,7 @@ const (
 	keyUser      = "kf.user"
 	keySession   = "kf.session"
 	keyLang      = "kf.lang"
-	keyViaToken  = "kf.via_token"
+	keyViaToken  = "kf.via_token" // #nosec G101 -- a gin context key name, not a credential
 )
 
 // Cookie names.
@@ -49,10 +49,7 @@ func (s *Server) requestIDs(c *gin.Context) {
 	c.Header("X-Request-ID", id)
 	start := time.Now()
 	c.Next()
-	if c.Request.URL.Path != "/healthz" && !strings.HasPrefix(c.Request.URL.Path, "/assets/") {
-		s.log.Info("request", "method", c.Request.Method, "route", c.FullPath(), "status", c.Writer.Status(),
-			"duration_ms", time.Since(start).Milliseconds(), "request_id", id)
-	}
+	s.logRequest(c, id, start) // logging.go
 }
 
 func requestID(c *gin.Context) string { return c.GetString(keyRequestID) }
@@ -97,7 +94,9 @@ func (s *Server) securityHeaders(c *gin.Context) {
 func (s *Server) csrf() gin.HandlerFunc {
 	cop := http.NewCrossOriginProtection()
 	if u, err := url.Parse(s.opt.BaseURL); err == nil && u.Host != "" {
-		cop.AddTrustedOrigin(u.Scheme + "://" + u.Host)
+		if err := cop.AddTrustedOrigin(u.Scheme + "://" + u.Host); err != nil {
+			s.log.Warn("csrf: base URL not trusted as origin", "base_url", s.opt.BaseURL, "err", err)
+		}
 	}
 	return func(c *gin.Context) {
 		if err := cop.Check(c.Request); err != nil {
@@ -120,7 +119,8 @@ func limitBody(c *gin.Context) {
 // identify loads the user from a Bearer token or the session cookie.
 func (s *Server) identify(c *gin.Context) {
 	ctx := c.Request.Context()
-	if h := c.GetHeader("Authorization"); h != "" {
+	// /metrics reads its own Bearer token (metrics.go), which is no API token.
+	if h := c.GetHeader("Authorization"); h != "" && c.FullPath() != metricsPath {
 		tok, ok := strings.CutPrefix(h, "Bearer ")
 		if !ok {
 			s.failStatus(c, http.StatusUnauthorized, "error.token")
@@ -139,6 +139,7 @@ func (s *Server) identify(c *gin.Context) {
 		}
 		c.Set(keyUser, &u)
 		c.Set(keyViaToken, true)
+		c.Header("Cache-Control", privateNoStore)
 		c.Next()
 		return
 	}
@@ -148,6 +149,7 @@ func (s *Server) identify(c *gin.Context) {
 		case err == nil:
 			c.Set(keyUser, &u)
 			c.Set(keySession, tok)
+			c.Header("Cache-Control", privateNoStore)
 		case errors.Is(err, store.ErrNotFound):
 			s.clearCookie(c, cookieSession) // expired or logged out elsewhere
 		default:
@@ -158,6 +160,11 @@ func (s *Server) identify(c *gin.Context) {
 	}
 	c.Next()
 }
+
+// privateNoStore is the Cache-Control of every answer to a logged-in user:
+// no shared cache and no browser history may keep what only they may see.
+// Handlers may tighten it, never loosen it (assets excepted: they are public).
+const privateNoStore = "private, no-store"
 
 // viewer returns the logged-in user or nil.
 func viewer(c *gin.Context) *store.User {
@@ -221,12 +228,12 @@ func isAPI(c *gin.Context) bool { return strings.HasPrefix(c.Request.URL.Path, "
 // setCookie writes a cookie with the forum's defaults: HttpOnly, SameSite=Lax,
 // Secure under https. maxAge 0 makes a session cookie.
 func (s *Server) setCookie(c *gin.Context, name, value string, maxAge time.Duration) {
-	http.SetCookie(c.Writer, &http.Cookie{Name: name, Value: value, Path: "/", MaxAge: int(maxAge.Seconds()),
+	http.SetCookie(c.Writer, &http.Cookie{Name: name, Value: value, Path: "/", MaxAge: int(maxAge.Seconds()), // #nosec G124 -- Secure is set when the base URL is https (s.secure)
 		HttpOnly: true, Secure: s.secure, SameSite: http.SameSiteLaxMode})
 }
 
 func (s *Server) clearCookie(c *gin.Context, name string) {
-	http.SetCookie(c.Writer, &http.Cookie{Name: name, Value: "", Path: "/", MaxAge: -1,
+	http.SetCookie(c.Writer, &http.Cookie{Name: name, Value: "", Path: "/", MaxAge: -1, // #nosec G124 -- Secure is set when the base URL is https (s.secure)
 		HttpOnly: true, Secure: s.secure, SameSite: http.SameSiteLaxMode})
 }
 

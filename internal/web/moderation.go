@@ -142,7 +142,7 @@ type reviewView struct {
 func reviewViews(items []store.ReviewItem) []reviewView {
 	out := make([]reviewView, len(items))
 	for i, it := range items {
-		out[i] = reviewView{ReviewItem: it, HTML: template.HTML(it.Post.BodyHTML)}
+		out[i] = reviewView{ReviewItem: it, HTML: template.HTML(it.Post.BodyHTML)} // #nosec G203 -- sanitised by markup.Render (bluemonday) when stored
 	}
 	return out
 }
@@ -223,7 +223,7 @@ func (s *Server) renderFlag(c *gin.Context, t store.Thread, p store.Post, form F
 	title := s.t(c, "mod.flag.title")
 	b := s.base(c, title, Crumb{Label: t.FieldName, URL: "/themenfeld/" + t.FieldSlug}, Crumb{Label: t.Title, URL: t.URL()}, Crumb{Label: title})
 	b.NoIndex = true
-	s.render(c, status, "mod_flag", flagPage{Base: b, Thread: t, Post: p, HTML: template.HTML(p.BodyHTML), Reasons: store.FlagReasons, Form: form})
+	s.render(c, status, "mod_flag", flagPage{Base: b, Thread: t, Post: p, HTML: template.HTML(p.BodyHTML), Reasons: store.FlagReasons, Form: form}) // #nosec G203 -- sanitised by markup.Render (bluemonday) when stored
 }
 
 // flagPost serves POST /beitrag/:id/melden with reason and text.
@@ -339,7 +339,7 @@ func (s *Server) renderReason(c *gin.Context, a reasonAction, t store.Thread, p 
 		action = fmt.Sprintf("/t/%d/%s", t.ID, a.path)
 	}
 	s.render(c, status, "mod_reason", reasonPage{Base: b, Heading: title, Intro: s.t(c, "mod."+a.key+".intro"),
-		Submit: s.t(c, "mod."+a.key+".submit"), Thread: t, Post: p, HTML: template.HTML(p.BodyHTML),
+		Submit: s.t(c, "mod."+a.key+".submit"), Thread: t, Post: p, HTML: template.HTML(p.BodyHTML), // #nosec G203 -- sanitised by markup.Render (bluemonday) when stored
 		Action: action, Required: true, Form: form})
 }
 

@@ -220,7 +220,7 @@ func (s *Server) officialVersions(c *gin.Context) {
 	}
 	views := make([]officialVersionView, len(vs))
 	for i, v := range vs {
-		views[i] = officialVersionView{OfficialVersion: v, HTML: template.HTML(v.BodyHTML)}
+		views[i] = officialVersionView{OfficialVersion: v, HTML: template.HTML(v.BodyHTML)} // #nosec G203 -- sanitised by markup.Render (bluemonday) when stored
 	}
 	title := s.t(c, "pm.versions.title")
 	b := s.base(c, title, Crumb{Label: t.FieldName, URL: "/themenfeld/" + t.FieldSlug}, Crumb{Label: t.Title, URL: t.URL()}, Crumb{Label: title})

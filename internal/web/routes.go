@@ -10,7 +10,7 @@ import (
 
 // routes is the whole URL map, grouped by who may call it.
 func (s *Server) routes(r *gin.Engine) {
-	r.Use(s.requestIDs, s.recovery, s.securityHeaders, limitBody, s.csrf(), s.identify, s.idempotency)
+	r.Use(s.observe, s.requestIDs, s.recovery, s.securityHeaders, limitBody, s.csrf(), s.identify, s.logPrivileged, s.idempotency)
 	if s.pageCache != nil {
 		r.Use(s.cachePages)
 	}
@@ -30,9 +30,6 @@ func (s *Server) routes(r *gin.Engine) {
 	r.GET("/beitrag/:id", s.postPermalink)
 	r.GET("/beitrag/:id/versionen", s.postRevisions)
 	r.GET("/u/:id", s.showProfile)
-	r.GET("/datenschutz", s.staticPage("privacy"))
-	r.GET("/impressum", s.staticPage("imprint"))
-	r.GET("/barrierefreiheit", s.staticPage("accessibility"))
 	r.POST("/sprache", s.setLanguage)
 
 	// Accounts.
@@ -49,6 +46,7 @@ func (s *Server) routes(r *gin.Engine) {
 	r.POST("/passwort-neu", s.reset)
 	r.GET("/email-bestaetigen", s.confirmForm("account.confirm.email_title", "account.confirm.email_intro", "account.confirm.email_button"))
 	r.POST("/email-bestaetigen", s.confirmEmailChange)
+	s.oidcRoutes(r) // Single sign-on through an OpenID Connect provider (oidc.go).
 
 	// Logged-in members.
 	member := r.Group("/", s.requireUser)
@@ -81,6 +79,8 @@ func (s *Server) routes(r *gin.Engine) {
 	admin.GET("/benutzer", s.adminUsers)
 	admin.POST("/benutzer/:id/freischalten", s.adminApproveUser)
 	admin.GET("/protokoll", s.adminAudit)
+	s.privacyRoutes(member, admin) // Data download and account deletion (privacy.go).
+	s.pageRoutes(r, admin)         // Privacy, imprint, accessibility, plain language; barrier reports (pages.go).
 
 	// JSON API: session cookie (+CSRF check above) or Bearer token.
 	api := r.Group("/api/v1")

@@ -18,7 +18,9 @@ import (
 	"kommunalforum/internal/forum"
 	"kommunalforum/internal/i18n"
 	"kommunalforum/internal/moderation"
+	"kommunalforum/internal/notify"
 	"kommunalforum/internal/qa"
+	"kommunalforum/internal/search"
 	"kommunalforum/internal/store"
 )
 
@@ -58,6 +60,29 @@ type Options struct {
 	// Moderation holds the moderators' actions: flags, the review queue,
 	// hiding, approval, suspensions.
 	Moderation *moderation.Moderation
+
+	// Notify is the notification pipeline: digest previews and unsubscribe
+	// tokens (notify.go). DigestTime is shown on the settings page.
+	Notify     *notify.Notifier
+	DigestTime string
+
+	// MetricsAllow lists the IPs and CIDRs that may read /metrics;
+	// MetricsToken, when set, admits a matching Bearer token from anywhere.
+	MetricsAllow []string
+	MetricsToken string
+	// IndexPath is the search index directory, for its size in /metrics.
+	IndexPath string
+
+	// Search is the full-text index (search.go, similar.go); nil: search
+	// pages say it is unavailable and no questions are suggested.
+	Search *search.Index
+
+	// OIDC is single sign-on (oidc.go); nil disables it. SSOLabel is its
+	// button's label; NoLocalLogin hides the password form and refuses
+	// password logins.
+	OIDC         *auth.OIDC
+	SSOLabel     string
+	NoLocalLogin bool
 }
 
 // Server holds the handlers' dependencies.
@@ -79,7 +104,11 @@ type Server struct {
 	loginLimit    *auth.Limiter // per client IP
 	loginLimitAcc *auth.Limiter // per email address
 	registerLimit *auth.Limiter // per client IP, also guards reset and email-change requests
-	pageCache     *pageCache    // nil when disabled (pagecache.go)
+	mailLimitAcc  *auth.Limiter // per email address: registration and reset mails
+
+	metrics *metrics // Prometheus registry and request instruments (metrics.go)
+
+	pageCache *pageCache // nil when disabled (pagecache.go)
 }
 
 // New builds the server and its engine. Templates are parsed here, so a
@@ -103,11 +132,17 @@ func New(o Options) (*Server, error) {
 		loginLimit:    auth.NewLimiter(max(1, o.LoginPerMinute), time.Minute),
 		loginLimitAcc: auth.NewLimiter(max(1, o.LoginPerMinute), time.Minute),
 		registerLimit: auth.NewLimiter(max(1, o.RegisterPerHour), time.Hour),
+		// A person needs a handful of mails an hour at most; more is someone
+		// flooding a stranger's inbox from many addresses.
+		mailLimitAcc: auth.NewLimiter(5, time.Hour),
 	}
 	if o.PageCacheTTL > 0 {
 		s.pageCache = newPageCache(o.PageCacheTTL, max(1<<20, o.PageCacheBytes))
 	}
 	var err error
+	if s.metrics, err = newMetrics(s); err != nil {
+		return nil, err
+	}
 	s.pages, err = newRenderer(o.Templates, o.Assets, o.Catalog, o.Dev)
 	if err != nil {
 		return nil, err

@@ -9,7 +9,10 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"time"
 
+	"kommunalforum/internal/notify"
+	"kommunalforum/internal/search"
 	"kommunalforum/internal/store"
 )
 
@@ -30,7 +33,7 @@ func rawKeyPattern(t *testing.T, e *testEnv) *regexp.Regexp {
 }
 
 // fileName matches what looks like a key but names a file.
-var fileName = regexp.MustCompile(`\.(html|go|css|js|yaml|svg|png|txt|db)$`)
+var fileName = regexp.MustCompile(`\.(html|go|css|js|yaml|svg|png|txt|db|atom|rss)$`)
 
 func hasPrefix(known map[string]bool, prefix string) bool {
 	for k := range known {
@@ -50,8 +53,9 @@ func TestEveryPageRenders(t *testing.T) {
 	e := newTestEnv(t)
 	pages := map[string][]any{
 		"account_confirm":  {confirmPage{}},
+		"account_delete":   {deleteAccountPage{}, deleteAccountPage{Target: &store.User{}}},
 		"account_forgot":   {forgotPage{}},
-		"account_login":    {loginPage{}},
+		"account_login":    {loginPage{}, loginPage{ssoLogin: ssoLogin{SSOLabel: "Dienstkonto", SSOURL: "/anmelden/oidc", NoPassword: true}}},
 		"account_message":  {messagePage{}},
 		"account_register": {registerPage{}},
 		"account_reset":    {resetPage{}},
@@ -68,7 +72,7 @@ func TestEveryPageRenders(t *testing.T) {
 		"faq_form":         {faqFormPage{}, faqFormPage{Fields: []store.TopicField{{}}}},
 		"faq_overview":     {faqOverviewPage{}, faqOverviewPage{Groups: []store.FAQFieldGroup{{Entries: []store.FAQEntry{{}}}}}},
 		"faq_versions":     {faqVersionsPage{}, faqVersionsPage{Versions: []faqVersionView{{First: true}, {}}}},
-		"field":            {fieldPage{}},
+		"field":            {fieldPage{}, fieldPage{Base: Base{User: &store.User{}}}},
 		"home":             {homePage{}},
 		"mod_audit":        {modAuditPage{}},
 		"mod_edit":         {modEditPage{}},
@@ -85,12 +89,30 @@ func TestEveryPageRenders(t *testing.T) {
 		"post_revisions":   {revisionsPage{}},
 		"profile":          {profilePage{}},
 		"questions":        {questionsPage{}},
-		"text":             {textPage{Key: "static.privacy"}},
-		"thread": {threadPage{},
+		"text":             {textPage{Slug: "datenschutz"}, textPage{Slug: "barrierefreiheit", Sent: true}, textPage{Slug: "barrierefreiheit"}},
+		"admin_pages":      {adminPagesPage{Pages: []adminPageRow{{Slug: "datenschutz", Lang: "de"}, {Custom: true}}}},
+		"admin_page_form":  {adminPageFormPage{}, adminPageFormPage{Custom: true}},
+		"admin_feedback":   {adminFeedbackPage{}, adminFeedbackPage{Items: []store.Feedback{{Name: "A", Email: "a@b.de"}, {}}}},
+		"search": {searchPage{}, searchPage{Unavail: true}, searchPage{Q: "x", Error: "e"},
+			searchPage{Q: "x", Result: search.Result{Total: 1, Building: true, Suggestion: "y"},
+				Hits:   []searchHit{{Typ: "faq", Hit: search.Hit{SearchDoc: store.SearchDoc{Status: "offen", Official: true}}}},
+				Facets: []facetGroup{{Key: "typ", Items: []facetLink{{Value: "frage", Active: true}}}, {Key: "themenfeld", Items: []facetLink{{Label: "F"}}}}}},
+		"thread": {threadPage{}, threadPage{Base: Base{User: &store.User{MailDisabled: true}}, Watch: store.LevelWatching},
 			threadPage{Thread: store.Thread{Kind: store.KindPM}, Posts: []postView{{Post: store.Post{OfficialVersion: 2}}}},
 			threadPage{FAQEntries: []store.FAQEntry{{State: store.FAQDraft}}, Posts: []postView{{}}}},
+		"settings_mail": {mailSettingsPage{}, mailSettingsPage{Bounce: store.Bounce{DisabledAt: time.Unix(1, 0)},
+			Settings: store.MailSettings{ConsentAt: time.Unix(1, 0)}, Deliveries: store.Deliveries,
+			Subscriptions: []store.Subscription{{ID: 1, ThreadID: 2, Level: store.LevelTracking}, {ID: 2, TopicFieldID: 1, Level: store.LevelWatching}}}},
+		"digest_preview": {digestPreviewPage{}, digestPreviewPage{Admin: true, Frequency: "weekly",
+			Digest: notify.DigestView{Count: 20, Sections: []notify.Section{{Title: "S", Items: []notify.Item{{Title: "T"}}, More: 5}}}}},
+		"unsubscribe": {unsubscribePage{}, unsubscribePage{Kind: "thread", LessOften: "tracking"}, unsubscribePage{Kind: "digest", Frequency: "daily", LessOften: "weekly"},
+			unsubscribePage{Kind: "field", Done: "less"}, unsubscribePage{Kind: "digest", Done: "never"}},
+		"admin_mail_log": {adminMailLogPage{}, adminMailLogPage{Entries: []store.MailLogEntry{{UserID: 1, Status: store.MailSent}}, Statuses: []string{store.MailSent}}},
 		"thread_new": {newThreadPage{}, newThreadPage{Preview: template.HTML("<p>x</p>"),
 			Similar: []store.Thread{{ID: 1, Kind: store.KindQuestion, Title: "T", Slug: "t"}}}},
+		"account_feeds": {accountFeedsPage{}, accountFeedsPage{HasToken: true, NewToken: "kff_x",
+			Feeds: []personalFeed{{TitleKey: "feeds.account.feed_threads"}, {TitleKey: "feeds.account.feed_field", Name: "F"}}}},
+		"account_oidc_link": {oidcLinkPage{}, oidcLinkPage{Email: "a@b.de"}},
 	}
 	files, err := filepath.Glob("../../templates/pages/*.html")
 	if err != nil || len(files) == 0 {
@@ -140,7 +162,7 @@ func TestCatalogueKeysExist(t *testing.T) {
 	keyRe := regexp.MustCompile(`"(` + rawKeyPattern(t, e).String() + `)"`)
 	var files []string
 	for _, pattern := range []string{"../../templates/*.html", "../../templates/*/*.html", "../../templates/email/*.txt", "*.go",
-		"../auth/*.go", "../forum/*.go", "../qa/*.go", "../faq/*.go", "../moderation/*.go", "../input/*.go", "../mail/compose.go"} {
+		"../auth/*.go", "../forum/*.go", "../qa/*.go", "../faq/*.go", "../moderation/*.go", "../input/*.go", "../mail/compose.go", "../notify/*.go"} {
 		fs, err := filepath.Glob(pattern)
 		if err != nil {
 			t.Fatal(err)

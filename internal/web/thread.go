@@ -112,6 +112,8 @@ type threadPage struct {
 
 	FAQEntries []store.FAQEntry // entries promoted from this thread that the viewer sees (faq.go)
 
+	Watch string // the viewer's watch level, "" for none (notify.go)
+
 	Mod modThread // the moderators' tools and notices (moderation.go)
 }
 
@@ -166,7 +168,7 @@ func (s *Server) threadPage(c *gin.Context, t store.Thread, page int, form Form)
 	u := viewer(c)
 	views := make([]postView, len(posts))
 	for i, p := range posts {
-		views[i] = postView{Post: p, HTML: template.HTML(p.BodyHTML), CanEdit: auth.CanEditPost(u, t, p), CanDelete: auth.CanDeletePost(u, t, p),
+		views[i] = postView{Post: p, HTML: template.HTML(p.BodyHTML), CanEdit: auth.CanEditPost(u, t, p), CanDelete: auth.CanDeletePost(u, t, p), // #nosec G203 -- sanitised by markup.Render (bluemonday) when stored
 			CanVote: auth.CanVote(u, t, p), CanAccept: auth.CanAccept(u, t, p), Accepted: t.AcceptedPostID == p.ID,
 			CanMarkOfficial: auth.CanMarkOfficial(u, t, p), Mod: s.modPost(u, t, p)}
 		if auth.CanReply(u, t) && !p.Deleted() && !p.Hidden() {
@@ -201,6 +203,10 @@ func (s *Server) threadPage(c *gin.Context, t store.Thread, page int, form Form)
 		s.fail(c, err)
 		return threadPage{}, false
 	}
+	if err := s.threadWatch(c, &p); err != nil {
+		s.fail(c, err)
+		return threadPage{}, false
+	}
 	return p, true
 }
 
@@ -226,6 +232,12 @@ func (s *Server) reply(c *gin.Context) {
 	if err != nil {
 		s.fail(c, err)
 		return
+	}
+	// The flash is the status message screen readers announce on arrival.
+	if p, err := s.db.PostFor(ctx, scope(c), id); err == nil && p.Pending {
+		s.setFlash(c, "flash.mod_reply_pending")
+	} else {
+		s.setFlash(c, "flash.reply_posted")
 	}
 	s.redirectToPost(c, id)
 }
@@ -469,12 +481,12 @@ func (s *Server) postRevisions(c *gin.Context) {
 	}
 	views := make([]revisionView, len(revs))
 	for i, r := range revs {
-		views[len(revs)-1-i] = revisionView{Revision: r, HTML: template.HTML(markup.Render(r.Body))}
+		views[len(revs)-1-i] = revisionView{Revision: r, HTML: template.HTML(markup.Render(r.Body))} // #nosec G203 -- sanitised by markup.Render (bluemonday)
 	}
 	title := s.t(c, "forum.revisions.title")
 	b := s.base(c, title, Crumb{Label: t.FieldName, URL: "/themenfeld/" + t.FieldSlug}, Crumb{Label: t.Title, URL: t.URL()}, Crumb{Label: title})
 	b.NoIndex = true
-	current := template.HTML(p.BodyHTML)
+	current := template.HTML(p.BodyHTML) // #nosec G203 -- sanitised by markup.Render (bluemonday) when stored
 	if p.Deleted() {
 		current = ""
 	}
