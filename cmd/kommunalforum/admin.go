@@ -141,8 +141,11 @@ func cmdTokenCreate(ctx context.Context, args []string, stdout, stderr io.Writer
 	return nil
 }
 
-// cmdSeed adds demo content.
+// cmdSeed adds demo content, or a synthetic data set (seed_synthetic.go).
 func cmdSeed(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if isSynthetic(args) {
+		return cmdSeedSynthetic(ctx, args, stdout, stderr)
+	}
 	fs, com := newFlags("seed", stderr)
 	demo := fs.Bool("demo", false, "add realistic German demo content")
 	if err := fs.Parse(args); err != nil {
