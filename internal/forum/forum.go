@@ -66,7 +66,7 @@ func (f *Forum) needsApproval(ctx context.Context, u *store.User) (bool, error) 
 	if f.approvalPosts <= 0 || u.Role != store.RoleMember {
 		return false, nil
 	}
-	n, err := f.db.ApprovedPostCount(ctx, u.ID)
+	n, err := f.db.ApprovedPostCount(ctx, u.ID, f.approvalPosts)
 	if err != nil {
 		return false, fmt.Errorf("approved posts of user %d: %w", u.ID, err)
 	}

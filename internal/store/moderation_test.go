@@ -163,7 +163,7 @@ func TestCountersFollowVisibility(t *testing.T) {
 	if p, err := f.db.PostFor(ctx, f.newbieV, late); err != nil || !p.Hidden() || !p.Pending || p.Body != "b" {
 		t.Errorf("rejected post for its author = %+v, %v", p, err)
 	}
-	if n, _ := f.db.ApprovedPostCount(ctx, f.newbie.ID); n != 1 {
+	if n, _ := f.db.ApprovedPostCount(ctx, f.newbie.ID, 10); n != 1 {
 		t.Errorf("ApprovedPostCount(newbie) = %d, want 1 (the approved, then deleted post)", n)
 	}
 }

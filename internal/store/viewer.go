@@ -40,7 +40,11 @@ func (v Viewer) SeesField(col string) string {
 		}
 		cond += " OR group_id IN (" + strings.Join(ids, ",") + ")"
 	}
-	return col + " IN (SELECT id FROM topic_fields WHERE " + cond + ")"
+	// The unary + keeps SQLite from driving a query by this term: lists
+	// must walk their ordered index (newest first) and stop at LIMIT,
+	// not visit every thread of every visible field and sort them
+	// (0.4 s instead of 0.1 ms for the home page at 100,000 threads).
+	return "+" + col + " IN (SELECT id FROM topic_fields WHERE " + cond + ")"
 }
 
 // fixedSQL reports whether SeesField is one of its two constant texts for
