@@ -17,6 +17,7 @@ import (
 	"kommunalforum/internal/mail"
 	"kommunalforum/internal/moderation"
 	"kommunalforum/internal/seed"
+	"kommunalforum/internal/store"
 	"kommunalforum/internal/web"
 	"kommunalforum/templates"
 )
@@ -81,7 +82,7 @@ func cmdServe(ctx context.Context, args []string, stderr io.Writer) error {
 	srv, err := web.New(web.Options{
 		DB: a.db, Accounts: a.accounts, Forum: posting, QA: a.qa, Catalog: a.cat, Templates: tmpl, Assets: ast, Log: log,
 		BaseURL: cfg.BaseURL(), Dev: cfg.Server.Dev, TrustedProxies: cfg.Server.TrustedProxies,
-		PageCacheTTL: cfg.Server.PageCacheTTL, PageCacheBytes: cfg.Server.PageCacheMB << 20,
+		PageCacheTTL: cfg.Server.PageCacheTTL, PageCacheBytes: cfg.Server.PageCacheMB << 20, PageCacheGrace: cfg.Server.PageCacheGrace,
 		DefaultLanguage: cfg.UI.DefaultLanguage, ThreadsPerPage: cfg.Forum.ThreadsPerPage, PostsPerPage: cfg.Forum.PostsPerPage,
 		LoginPerMinute: cfg.Auth.LoginRatePerMinute, RegisterPerHour: cfg.Auth.RegisterRatePerHour,
 		MailWake: deliverer.Wake,
@@ -116,6 +117,15 @@ func cmdServe(ctx context.Context, args []string, stderr io.Writer) error {
 	// A short tick: outbox rows written by other processes (the digest
 	// command) go out within seconds; an idle tick is one indexed query.
 	wg.Go(func() { deliverer.Run(bg, 5*time.Second) })
+	wg.Go(func() {
+		a.db.RunCheckpoints(bg, 10*time.Second, func(st store.CheckpointStats, err error) {
+			if err != nil {
+				log.Warn("checkpoint", "err", err)
+				return
+			}
+			log.Debug("checkpoint", "busy", st.Busy, "wal_frames", st.WALFrames, "checkpointed", st.Checkpointed)
+		})
+	})
 	wg.Go(func() { idx.Run(bg) })
 	// Notifications: events to mail every few seconds (and after each
 	// write request); digests checked every minute against their schedule.

@@ -63,6 +63,9 @@ type Server struct {
 	PageCacheTTL time.Duration `yaml:"page_cache_ttl"`
 	// PageCacheMB bounds the memory of the page cache.
 	PageCacheMB int `yaml:"page_cache_mb"`
+	// PageCacheGrace is how long after a write a page rendered before it
+	// may still be served to visitors; 0s empties the cache at every write.
+	PageCacheGrace time.Duration `yaml:"page_cache_grace"`
 	// MetricsAllow lists IPs or CIDRs that may read /metrics (the client
 	// address after trusted-proxy handling); others get 404.
 	MetricsAllow []string `yaml:"metrics_allow"`
@@ -269,6 +272,7 @@ func Default() Config {
 			ShutdownTimeout: 20 * time.Second,
 			PageCacheTTL:    2 * time.Second,
 			PageCacheMB:     64,
+			PageCacheGrace:  time.Second,
 			MetricsAllow:    []string{"127.0.0.1/32", "::1/128"},
 		},
 		Data: Data{Dir: "./data"},
@@ -471,6 +475,9 @@ func (c Config) Validate() error {
 		bad("server.page_cache_ttl", "%s must not be negative (0s disables the cache)", s.PageCacheTTL)
 	}
 	positive("server.page_cache_mb", s.PageCacheMB)
+	if s.PageCacheGrace < 0 || s.PageCacheGrace > s.PageCacheTTL {
+		bad("server.page_cache_grace", "%s must be between 0s and server.page_cache_ttl", s.PageCacheGrace)
+	}
 
 	if c.Data.Dir == "" {
 		bad("data.dir", "must not be empty")

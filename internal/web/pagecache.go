@@ -17,12 +17,14 @@ import (
 // the same page for the same address and language, and most traffic of a
 // public forum is visitors (and crawlers) reading a few hot threads.
 //
-// Freshness: every successful state-changing request bumps a generation
-// counter, and an entry is served only while its generation is current, so
-// a visitor never sees a page older than the last write this process
-// answered. An entry also expires after ttl, which bounds staleness for
-// what changes without a request here: time-relative text ("überfällig"),
-// writes by the command line tools.
+// Freshness: every successful state-changing request records its time. A
+// page rendered before the latest write is served for at most grace after
+// its rendering began (0: not at all), so a visitor sees a change at the
+// latest grace after it, and under a steady stream of writes (100 posts/s)
+// the cache still answers most reads instead of being emptied a hundred
+// times a second. An entry also expires after ttl, which bounds staleness
+// for what changes without a request here: time-relative text
+// ("überfällig"), writes by the command line tools.
 //
 // Safety: only requests without a session, token or flash cookie are
 // served from or stored into the cache, and only answers that are 200,
@@ -30,10 +32,11 @@ import (
 // index, which lags writes by up to a second, and hiding a post must take
 // it out of results at once.
 type pageCache struct {
-	ttl      time.Duration
-	maxBytes int
-	gen      atomic.Uint64
-	now      func() time.Time
+	ttl       time.Duration
+	grace     time.Duration
+	maxBytes  int
+	lastWrite atomic.Int64 // UnixNano of the latest successful write
+	now       func() time.Time
 
 	mu    sync.Mutex
 	bytes int
@@ -43,8 +46,7 @@ type pageCache struct {
 
 type cachedPage struct {
 	key         string
-	gen         uint64
-	stored      time.Time
+	stored      time.Time // when rendering began
 	contentType string
 	etag        string
 	body        []byte
@@ -53,15 +55,25 @@ type cachedPage struct {
 // maxCachedPage bounds one entry; larger answers are not worth the memory.
 const maxCachedPage = 512 << 10
 
-func newPageCache(ttl time.Duration, maxBytes int) *pageCache {
-	return &pageCache{ttl: ttl, maxBytes: maxBytes, now: time.Now, lru: list.New(), byKey: map[string]*list.Element{}}
+func newPageCache(ttl, grace time.Duration, maxBytes int) *pageCache {
+	return &pageCache{ttl: ttl, grace: grace, maxBytes: maxBytes, now: time.Now, lru: list.New(), byKey: map[string]*list.Element{}}
 }
 
 // uncached lists path prefixes whose answers must never come from the cache.
 var uncached = []string{"/suche", "/api/v1/search", "/metrics", "/healthz", "/assets/", "/feed", "/api/v1/openapi", "/anmelden/oidc"}
 
-// Invalidate makes every stored page stale.
-func (pc *pageCache) Invalidate() { pc.gen.Add(1) }
+// Invalidate records a write: pages rendered before it become stale once
+// they are older than grace.
+func (pc *pageCache) Invalidate() { pc.lastWrite.Store(pc.now().UnixNano()) }
+
+// fresh reports whether a page whose rendering began at stored may be served.
+func (pc *pageCache) fresh(stored time.Time) bool {
+	age := pc.now().Sub(stored)
+	if age > pc.ttl {
+		return false
+	}
+	return stored.UnixNano() > pc.lastWrite.Load() || age <= pc.grace
+}
 
 func (pc *pageCache) get(key string) *cachedPage {
 	pc.mu.Lock()
@@ -71,7 +83,7 @@ func (pc *pageCache) get(key string) *cachedPage {
 		return nil
 	}
 	p := el.Value.(*cachedPage)
-	if p.gen != pc.gen.Load() || pc.now().Sub(p.stored) > pc.ttl {
+	if !pc.fresh(p.stored) {
 		pc.removeLocked(el)
 		return nil
 	}
@@ -82,7 +94,7 @@ func (pc *pageCache) get(key string) *cachedPage {
 func (pc *pageCache) put(p *cachedPage) {
 	pc.mu.Lock()
 	defer pc.mu.Unlock()
-	if p.gen != pc.gen.Load() {
+	if !pc.fresh(p.stored) {
 		return // a write finished while this page was rendered
 	}
 	if el, ok := pc.byKey[p.key]; ok {
@@ -148,7 +160,7 @@ func (s *Server) cachePages(c *gin.Context) {
 		c.Abort()
 		return
 	}
-	gen := pc.gen.Load()
+	started := pc.now()
 	rec := &recordingWriter{ResponseWriter: c.Writer}
 	c.Writer = rec
 	c.Next()
@@ -159,6 +171,6 @@ func (s *Server) cachePages(c *gin.Context) {
 	}
 	body := rec.buf.Bytes()
 	sum := sha256.Sum256(body)
-	pc.put(&cachedPage{key: key, gen: gen, stored: pc.now(), contentType: ct, body: body,
+	pc.put(&cachedPage{key: key, stored: started, contentType: ct, body: body,
 		etag: `"` + base64.RawURLEncoding.EncodeToString(sum[:12]) + `"`})
 }

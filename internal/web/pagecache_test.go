@@ -50,9 +50,9 @@ func TestPageCacheServesVisitorsAndInvalidatesOnWrite(t *testing.T) {
 
 func TestPageCacheExpiresAndIsBounded(t *testing.T) {
 	now := time.Unix(1_800_000_000, 0)
-	pc := newPageCache(2*time.Second, 100)
+	pc := newPageCache(2*time.Second, 0, 100)
 	pc.now = func() time.Time { return now }
-	pc.put(&cachedPage{key: "a", gen: pc.gen.Load(), stored: now, body: []byte(strings.Repeat("a", 60))})
+	pc.put(&cachedPage{key: "a", stored: now, body: []byte(strings.Repeat("a", 60))})
 	if pc.get("a") == nil {
 		t.Fatal("fresh entry missing")
 	}
@@ -61,17 +61,42 @@ func TestPageCacheExpiresAndIsBounded(t *testing.T) {
 		t.Error("entry older than the TTL was served")
 	}
 
-	pc.put(&cachedPage{key: "b", gen: pc.gen.Load(), stored: now, body: []byte(strings.Repeat("b", 60))})
-	pc.put(&cachedPage{key: "c", gen: pc.gen.Load(), stored: now, body: []byte(strings.Repeat("c", 60))})
+	pc.put(&cachedPage{key: "b", stored: now, body: []byte(strings.Repeat("b", 60))})
+	pc.put(&cachedPage{key: "c", stored: now, body: []byte(strings.Repeat("c", 60))})
 	if pc.get("b") != nil || pc.get("c") == nil || pc.bytes > 100 {
 		t.Errorf("after exceeding the byte bound: b=%v c=%v bytes=%d; want only the newest", pc.get("b") != nil, pc.get("c") != nil, pc.bytes)
 	}
 
-	// A page rendered before a write finished is not stored.
-	stale := pc.gen.Load()
+	// A page rendered before a write finished is not stored, and one
+	// stored before it is no longer served.
+	rendered := now
+	now = now.Add(time.Millisecond)
 	pc.Invalidate()
-	pc.put(&cachedPage{key: "d", gen: stale, stored: now, body: []byte("d")})
+	pc.put(&cachedPage{key: "d", stored: rendered, body: []byte("d")})
 	if pc.get("d") != nil || pc.get("c") != nil {
-		t.Error("entries of an old generation were served")
+		t.Error("pages from before the write were served")
+	}
+}
+
+// TestPageCacheGrace: with a grace period, pages from before a write stay
+// for at most that long, so a busy forum keeps its cache.
+func TestPageCacheGrace(t *testing.T) {
+	now := time.Unix(1_800_000_000, 0)
+	pc := newPageCache(10*time.Second, time.Second, 1<<20)
+	pc.now = func() time.Time { return now }
+	pc.put(&cachedPage{key: "a", stored: now, body: []byte("a")})
+	now = now.Add(500 * time.Millisecond)
+	pc.Invalidate()
+	if pc.get("a") == nil {
+		t.Error("within the grace a page from before the write was dropped")
+	}
+	now = now.Add(600 * time.Millisecond) // 1.1 s after rendering
+	if pc.get("a") != nil {
+		t.Error("a page from before the write was served after the grace")
+	}
+	pc.put(&cachedPage{key: "b", stored: now, body: []byte("b")})
+	now = now.Add(5 * time.Second)
+	if pc.get("b") == nil {
+		t.Error("a page rendered after the last write expired before its TTL")
 	}
 }

@@ -44,6 +44,9 @@ type Options struct {
 	// this maximum age; 0 disables it. PageCacheBytes bounds its memory.
 	PageCacheTTL   time.Duration
 	PageCacheBytes int
+	// PageCacheGrace is how long after a write a page rendered before it
+	// may still be served (0: never).
+	PageCacheGrace time.Duration
 	// DefaultLanguage applies when neither the user nor the browser chooses.
 	DefaultLanguage string
 	ThreadsPerPage  int
@@ -137,7 +140,7 @@ func New(o Options) (*Server, error) {
 		mailLimitAcc: auth.NewLimiter(5, time.Hour),
 	}
 	if o.PageCacheTTL > 0 {
-		s.pageCache = newPageCache(o.PageCacheTTL, max(1<<20, o.PageCacheBytes))
+		s.pageCache = newPageCache(o.PageCacheTTL, o.PageCacheGrace, max(1<<20, o.PageCacheBytes))
 	}
 	var err error
 	if s.metrics, err = newMetrics(s); err != nil {
