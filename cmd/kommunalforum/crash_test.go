@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"net/http"
-	"os/exec"
 	"path/filepath"
 	"sync"
 	"syscall"
@@ -62,10 +61,7 @@ func sendPost(client *http.Client, base, token string, thread int64, p *crashPos
 // Idempotency-Key) created each post exactly once, that no reader ever saw
 // a 5xx, and that PRAGMA integrity_check is ok.
 func TestCrashSafety(t *testing.T) {
-	bin := filepath.Join(t.TempDir(), "kommunalforum")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
+	bin := buildBinary(t)
 	data := t.TempDir()
 	srv := startBinary(t, bin, data)
 	addUsers(t, data, testUser{"absturz@kreis-musterland.de", "Anton Absturz", "admin", ""}) // admins skip the approval queue

@@ -15,25 +15,7 @@ import (
 // follow clicks the link matching sel and waits for the page it leads to,
 // as submit does for forms.
 func follow(sel string) chromedp.Action[chromedp.Void] {
-	return func(ctx context.Context, tg *chromedp.Target) (chromedp.Void, error) {
-		if _, err := chromedp.Evaluate[bool](`window.kfOldDocument = true`)(ctx, tg); err != nil {
-			return chromedp.Void{}, err
-		}
-		if _, err := chromedp.Click(chromedp.CSS(sel))(ctx, tg); err != nil {
-			return chromedp.Void{}, err
-		}
-		for {
-			fresh, err := chromedp.Evaluate[bool](`!window.kfOldDocument && document.readyState === "complete"`)(ctx, tg)
-			if err == nil && fresh {
-				return chromedp.Void{}, nil
-			}
-			select {
-			case <-ctx.Done():
-				return chromedp.Void{}, fmt.Errorf("no new page after clicking %s: %w", sel, ctx.Err())
-			case <-time.After(50 * time.Millisecond):
-			}
-		}
-	}
+	return navigates("clicking "+sel, chromedp.Click(chromedp.CSS(sel)))
 }
 
 // TestBrowserSearch searches the demo content from the header box, narrows

@@ -17,6 +17,17 @@ import (
 	"kommunalforum/internal/store"
 )
 
+// buildBinary builds the forum into a temp dir, for tests that must kill
+// a real process.
+func buildBinary(t *testing.T) string {
+	t.Helper()
+	bin := filepath.Join(t.TempDir(), "kommunalforum")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	return bin
+}
+
 // serverProcess runs the built binary as `serve` on a free port.
 type serverProcess struct {
 	cmd  *exec.Cmd
@@ -88,10 +99,7 @@ func searchPostIDs(t *testing.T, base, q string) (map[int64]bool, error) {
 // API acknowledged (201) through /api/v1/search: the search queue commits
 // with each post and the indexer replays it after the crash.
 func TestSearchCrashReplaysQueue(t *testing.T) {
-	bin := filepath.Join(t.TempDir(), "kommunalforum")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
+	bin := buildBinary(t)
 	data := t.TempDir()
 	srv := startBinary(t, bin, data)
 	addUsers(t, data, testUser{"crash@kreis-musterland.de", "Carla Crash", "admin", ""}) // admins skip the approval queue

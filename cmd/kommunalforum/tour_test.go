@@ -42,6 +42,34 @@ func (p *consoleProblems) take() []string {
 	return l
 }
 
+// watchConsole collects the browser's error reports (console errors, CSP
+// violations, exceptions) for b; more, when not nil, sees every event too
+// and may add its own findings.
+func watchConsole(t *testing.T, b context.Context, more func(ev any, problems *consoleProblems)) *consoleProblems {
+	t.Helper()
+	problems := &consoleProblems{}
+	if err := chromedp.Listen(b, func(ev any) {
+		switch e := ev.(type) {
+		case *cdplog.EventEntryAdded:
+			if e.Entry.Level == cdplog.EntryLevelError || e.Entry.Source == cdplog.EntrySourceSecurity {
+				problems.add(fmt.Sprintf("%s: %s (%s)", e.Entry.Source, e.Entry.Text, e.Entry.URL))
+			}
+		case *runtime.EventExceptionThrown:
+			problems.add("exception: " + e.ExceptionDetails.Text)
+		}
+		if more != nil {
+			more(ev, problems)
+		}
+	}); err != nil {
+		t.Fatal(err)
+	}
+	step(t, b, "enable log", chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
+		_, err := chromedp.Call(ctx, cdplog.Enable, cdp.Empty{})
+		return err
+	}))
+	return problems
+}
+
 // TestBrowserPageTour opens the main pages with demo content, as visitor
 // and as admin, at desktop and phone width, in real Chromium. Every page
 // must load without console errors or CSP violations and without
@@ -52,23 +80,7 @@ func (p *consoleProblems) take() []string {
 func TestBrowserPageTour(t *testing.T) {
 	base, _ := startServer(t, "--demo")
 	b := newBrowser(t)
-	var problems consoleProblems
-	if err := chromedp.Listen(b, func(ev any) {
-		switch e := ev.(type) {
-		case *cdplog.EventEntryAdded:
-			if e.Entry.Level == cdplog.EntryLevelError || e.Entry.Source == cdplog.EntrySourceSecurity {
-				problems.add(fmt.Sprintf("%s: %s (%s)", e.Entry.Source, e.Entry.Text, e.Entry.URL))
-			}
-		case *runtime.EventExceptionThrown:
-			problems.add("exception: " + e.ExceptionDetails.Text)
-		}
-	}); err != nil {
-		t.Fatal(err)
-	}
-	step(t, b, "enable log", chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
-		_, err := chromedp.Call(ctx, cdplog.Enable, cdp.Empty{})
-		return err
-	}))
+	problems := watchConsole(t, b, nil)
 
 	out := t.TempDir()
 	if *updateScreenshots {

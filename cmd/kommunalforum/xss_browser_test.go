@@ -14,10 +14,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/chromedp/cdproto/cdp"
-	cdplog "github.com/chromedp/cdproto/log"
 	"github.com/chromedp/cdproto/page"
-	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 )
 
@@ -109,16 +106,8 @@ func TestBrowserHostileContent(t *testing.T) {
 	faq := post(eve, "/api/v1/faqs", map[string]any{"topic_field": "querschnitt", "question": xssVectors[1] + " FAQ", "answer": body, "publish": true})
 
 	b := newBrowser(t)
-	var problems consoleProblems
-	if err := chromedp.Listen(b, func(ev any) {
-		switch e := ev.(type) {
-		case *cdplog.EventEntryAdded:
-			if e.Entry.Level == cdplog.EntryLevelError || e.Entry.Source == cdplog.EntrySourceSecurity {
-				problems.add(fmt.Sprintf("%s: %s (%s)", e.Entry.Source, e.Entry.Text, e.Entry.URL))
-			}
-		case *runtime.EventExceptionThrown:
-			problems.add("exception: " + e.ExceptionDetails.Text)
-		case *page.EventJavascriptDialogOpening:
+	problems := watchConsole(t, b, func(ev any, problems *consoleProblems) {
+		if e, ok := ev.(*page.EventJavascriptDialogOpening); ok {
 			problems.add("DIALOG OPENED: " + e.Message)
 			// Close it, or the page would hang.
 			go chromedp.Do(b, chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
@@ -126,13 +115,7 @@ func TestBrowserHostileContent(t *testing.T) {
 				return err
 			}))
 		}
-	}); err != nil {
-		t.Fatal(err)
-	}
-	step(t, b, "enable log", chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
-		_, err := chromedp.Call(ctx, cdplog.Enable, cdp.Empty{})
-		return err
-	}))
+	})
 	logIn(t, b, base, "eve@kreis-musterland.de", testPassword)
 
 	// The topic field's name, through the admin form.
