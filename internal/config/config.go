@@ -475,7 +475,8 @@ func (c Config) Validate() error {
 		bad("server.page_cache_ttl", "%s must not be negative (0s disables the cache)", s.PageCacheTTL)
 	}
 	positive("server.page_cache_mb", s.PageCacheMB)
-	if s.PageCacheGrace < 0 || s.PageCacheGrace > s.PageCacheTTL {
+	// With the cache off (ttl 0s) the grace does not matter.
+	if s.PageCacheGrace < 0 || (s.PageCacheTTL > 0 && s.PageCacheGrace > s.PageCacheTTL) {
 		bad("server.page_cache_grace", "%s must be between 0s and server.page_cache_ttl", s.PageCacheGrace)
 	}
 

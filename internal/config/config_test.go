@@ -281,6 +281,15 @@ func TestValidate(t *testing.T) {
 		want   string // substring of the error; "" means valid
 	}{
 		{"defaults", func(c *Config) {}, ""},
+		{"page cache off keeps the default grace", func(c *Config) { c.Server.PageCacheTTL = 0 }, ""},
+		{"grace longer than the cache", func(c *Config) { c.Server.PageCacheGrace = 5 * time.Second },
+			"config: server.page_cache_grace: 5s must be between 0s and server.page_cache_ttl"},
+		{"negative size cap", func(c *Config) { c.Database.MaxSizeMB = -1 },
+			"config: database.max_size_mb: -1 must not be negative"},
+		{"bad digest time", func(c *Config) { c.Mail.DigestTime = "7 Uhr" },
+			`config: mail.digest_time: "7 Uhr" is not a time`},
+		{"bad weekday", func(c *Config) { c.Mail.DigestWeekday = "montag" },
+			`config: mail.digest_weekday: "montag" is not one of monday`},
 		{"bad tls", func(c *Config) { c.Mail.SMTP.TLS = "foo" },
 			`config: mail.smtp.tls: "foo" is not one of starttls, tls, none`},
 		{"domains without domains", func(c *Config) { c.Auth.Registration = "domains" },
