@@ -98,10 +98,18 @@ func TestBrowserPageTour(t *testing.T) {
 		{"pm-statistics", "/pm/statistik"},
 		{"register", "/registrieren"},
 		{"login", "/anmelden"},
+		{"search", "/suche?q=Antrag"},
+		{"faq", "/faq"},
+		{"accessibility", "/barrierefreiheit"},
+		{"easy-language", "/leichte-sprache"},
 	}
 	adminPages := []struct{ name, path string }{
 		{"new-thread", "/neues-thema?themenfeld=familie-kind"},
 		{"account", "/konto"},
+		{"notification-settings", "/konto/benachrichtigungen"},
+		{"digest-preview", "/konto/benachrichtigungen/vorschau"},
+		{"moderation-queue", "/moderation"},
+		{"admin-pages", "/admin/seiten"},
 		{"admin-topic-fields", "/admin/themenfelder"},
 		{"admin-audit-log", "/admin/protokoll"},
 	}
