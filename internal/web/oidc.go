@@ -172,10 +172,8 @@ func (s *Server) oidcLinkForm(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	// Setting the cookie again keeps this page, which shows the person's
-	// address, out of the anonymous page cache: it never stores answers
-	// that set a cookie (pagecache.go).
-	s.setCookie(c, cookieOIDCLink, tok, auth.OIDCLinkTTL)
+	// The link cookie keeps this page, which shows the person's address,
+	// out of the anonymous page cache (pagecache.go, cacheable).
 	s.renderOIDCLink(c, http.StatusOK, u.Email, Form{})
 }
 

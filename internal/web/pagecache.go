@@ -26,9 +26,9 @@ import (
 // for what changes without a request here: time-relative text
 // ("überfällig"), writes by the command line tools.
 //
-// Safety: only requests without a session, token or flash cookie are
-// served from or stored into the cache, and only answers that are 200,
-// HTML or JSON, and set no cookie. Search is never cached: it reflects the
+// Safety: only requests without a token and without cookies (the language
+// choice aside) are served from or stored into the cache, and only answers
+// that are 200, HTML or JSON, and set no cookie. Search is never cached: it reflects the
 // index, which lags writes by up to a second, and hiding a post must take
 // it out of results at once.
 type pageCache struct {
@@ -60,7 +60,7 @@ func newPageCache(ttl, grace time.Duration, maxBytes int) *pageCache {
 }
 
 // uncached lists path prefixes whose answers must never come from the cache.
-var uncached = []string{"/suche", "/api/v1/search", "/metrics", "/healthz", "/assets/", "/feed", "/api/v1/openapi", "/anmelden/oidc"}
+var uncached = []string{"/suche", "/api/v1/search", "/metrics", "/healthz", "/assets/", "/feed", "/api/v1/openapi"}
 
 // Invalidate records a write: pages rendered before it become stale once
 // they are older than grace.
@@ -119,8 +119,14 @@ func (s *Server) cacheable(c *gin.Context) bool {
 	if r.Method != http.MethodGet || viewer(c) != nil || r.Header.Get("Authorization") != "" {
 		return false
 	}
-	if _, err := r.Cookie(cookieFlash); err == nil {
-		return false
+	// Any cookie but the language choice makes the answer personal: a
+	// flash message, a stale session, an OIDC login or link in progress
+	// (whose page shows the person's address). Deciding it here, for every
+	// cookie, means no page has to remember to keep itself out.
+	for _, ck := range r.Cookies() {
+		if ck.Name != cookieLang {
+			return false
+		}
 	}
 	for _, p := range uncached {
 		if strings.HasPrefix(r.URL.Path, p) {

@@ -27,6 +27,17 @@ func TestPageCacheServesVisitorsAndInvalidatesOnWrite(t *testing.T) {
 	w := e.do(req{method: "GET", path: page, header: map[string]string{"If-None-Match": etag}})
 	wantStatus(t, w, http.StatusNotModified, "revalidation")
 
+	// A visitor with any cookie but the language (here an OIDC link in
+	// progress) is never served from or into the cache either.
+	other := e.do(req{method: "GET", path: page, cookie: &http.Cookie{Name: "kf_oidc_link", Value: "x"}})
+	if other.Header().Get("ETag") != "" {
+		t.Error("a request with a personal cookie was answered from the cache")
+	}
+	lang := e.do(req{method: "GET", path: page, cookie: &http.Cookie{Name: cookieLang, Value: "de"}})
+	if lang.Header().Get("ETag") == "" {
+		t.Error("the language cookie alone kept a visitor from the cache")
+	}
+
 	// A member's view is never served from or into the cache.
 	w = e.get(page, e.session(anna))
 	wantBody(t, w, "member view", "Abmelden")
