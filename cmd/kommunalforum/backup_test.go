@@ -25,6 +25,12 @@ func postJSON(t *testing.T, url, token string, body, into any) (int, error) {
 // successful answer into into (when not nil).
 func sendJSON(t *testing.T, method, url, token string, body, into any) (int, error) {
 	t.Helper()
+	return apiRequest(http.DefaultClient, method, url, token, nil, body, into)
+}
+
+// apiRequest is one JSON API call with extra headers; the status is 0 when
+// the connection failed.
+func apiRequest(client *http.Client, method, url, token string, header map[string]string, body, into any) (int, error) {
 	b, _ := json.Marshal(body)
 	req, err := http.NewRequest(method, url, bytes.NewReader(b))
 	if err != nil {
@@ -32,7 +38,10 @@ func sendJSON(t *testing.T, method, url, token string, body, into any) (int, err
 	}
 	req.Header.Set("Authorization", "Bearer "+token)
 	req.Header.Set("Content-Type", "application/json")
-	resp, err := http.DefaultClient.Do(req)
+	for k, v := range header {
+		req.Header.Set(k, v)
+	}
+	resp, err := client.Do(req)
 	if err != nil {
 		return 0, err
 	}

@@ -1,10 +1,8 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"database/sql"
-	"encoding/json"
 	"flag"
 	"fmt"
 	"math/rand/v2"
@@ -35,23 +33,13 @@ type crashPost struct {
 // sendPost posts p with its Idempotency-Key; it returns the status (0 when
 // the connection failed: the server may or may not have committed it).
 func sendPost(client *http.Client, base, token string, thread int64, p *crashPost) int {
-	b, _ := json.Marshal(map[string]string{"body": p.body})
-	req, _ := http.NewRequest(http.MethodPost, fmt.Sprintf("%s/api/v1/threads/%d/posts", base, thread), bytes.NewReader(b))
-	req.Header.Set("Authorization", "Bearer "+token)
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("Idempotency-Key", p.key)
-	resp, err := client.Do(req)
-	if err != nil {
-		return 0
+	var out struct{ ID int64 }
+	code, _ := apiRequest(client, http.MethodPost, fmt.Sprintf("%s/api/v1/threads/%d/posts", base, thread), token,
+		map[string]string{"Idempotency-Key": p.key}, map[string]string{"body": p.body}, &out)
+	if code == http.StatusCreated {
+		p.id = out.ID
 	}
-	defer resp.Body.Close()
-	if resp.StatusCode == http.StatusCreated {
-		var out struct{ ID int64 }
-		if json.NewDecoder(resp.Body).Decode(&out) == nil {
-			p.id = out.ID
-		}
-	}
-	return resp.StatusCode
+	return code
 }
 
 // TestCrashSafety posts continuously with concurrent readers, kills the
