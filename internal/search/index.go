@@ -38,11 +38,19 @@ type Index struct {
 	path string
 	opt  Options
 	lock *os.File
-	idx  bleve.Index
+	// idx is a *liveIndex; benchmarks put a bare bleve index here.
+	idx searchIndex
 
 	// building is set while the index is being rebuilt in the background:
 	// results are incomplete and the pages say so.
 	building atomic.Bool
+	// damaged is set when the open index turned out broken (a failed
+	// checksum, a panic in a query): Run replaces it by an empty one and
+	// rebuilds that, and searches meanwhile answer as while building.
+	damaged atomic.Bool
+	// verify asks the verifier to check the segment checksums again (a
+	// query failed): see verifyLoop.
+	verify chan struct{}
 	// applied is the last queue row in the index (persisted); rows up to
 	// it are deleted from SQLite every queueCleanup, not after each batch,
 	// so the indexer rarely takes SQLite's one writer from posting. After
@@ -55,10 +63,11 @@ type Index struct {
 	closed           bool
 }
 
-// Open opens the index at path, creating it if needed. A missing or
-// unreadable index, or one of another mapping version, is replaced by an
-// empty one that Run rebuilds from db in the background (Building reports
-// true until then). Only one process may have an index open: a second
+// Open opens the index at path, creating it if needed. A missing,
+// unreadable or damaged index, or one of another mapping version, is
+// replaced by an empty one that Run rebuilds from db in the background
+// (Building reports true until then). Damage that only reading every
+// segment reveals Run finds later (verifyLoop). Only one process may have an index open: a second
 // gets ErrLocked.
 func Open(db *store.DB, path string, opt Options) (*Index, error) {
 	if opt.BatchSize <= 0 {
@@ -74,7 +83,7 @@ func Open(db *store.DB, path string, opt Options) (*Index, error) {
 	if err != nil {
 		return nil, err
 	}
-	x := &Index{db: db, path: path, opt: opt, lock: lock, wake: make(chan struct{}, 1)}
+	x := &Index{db: db, path: path, opt: opt, lock: lock, wake: make(chan struct{}, 1), verify: make(chan struct{}, 1)}
 	idx, why := openCurrent(path)
 	if idx == nil {
 		opt.Log.Info("search index will be rebuilt in the background", "path", path, "reason", why)
@@ -89,7 +98,7 @@ func Open(db *store.DB, path string, opt Options) (*Index, error) {
 		}
 		x.building.Store(true)
 	}
-	x.idx = idx
+	x.idx = &liveIndex{x: x, cur: idx}
 	return x, nil
 }
 
@@ -99,12 +108,19 @@ func openCurrent(path string) (idx bleve.Index, why string) {
 	if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
 		return nil, "missing"
 	}
+	// Bolt trusts the file length; a truncated root.bolt would open.
+	if err := checkBolt(filepath.Join(path, "store", "root.bolt")); err != nil {
+		return nil, "corrupt: " + err.Error()
+	}
 	defer func() {
 		// A damaged index can make bleve panic while loading; rebuild it.
 		if r := recover(); r != nil {
 			idx, why = nil, fmt.Sprintf("corrupt: %v", r)
 		}
 	}()
+	if err := checkNewestSnapshot(path); err != nil {
+		return nil, "corrupt: " + err.Error()
+	}
 	idx, err := bleve.Open(path)
 	if err != nil {
 		return nil, "unreadable: " + err.Error()
@@ -167,43 +183,25 @@ func (x *Index) Close() error {
 // Run is the indexer: it finishes a pending rebuild, then applies the
 // queue whenever woken and every Interval, until ctx ends. Errors are
 // logged and retried with backoff; posting never waits for the indexer.
+// Meanwhile it verifies the segments of an index it found intact (see
+// verifyLoop) and replaces and rebuilds one found damaged.
 func (x *Index) Run(ctx context.Context) {
-	backoff := func(fails int) time.Duration {
-		return min(x.opt.Interval<<min(fails, 6), time.Minute)
-	}
-	if x.building.Load() {
-		// Queue rows up to upTo are covered by the scan, which starts
-		// later; a retry keeps the first upTo, so nothing is dropped.
-		var upTo int64
-		haveUpTo := false
-		for fails := 0; ; fails++ {
-			var err error
-			if !haveUpTo {
-				_, upTo, err = x.db.SearchQueueStat(ctx)
-				haveUpTo = err == nil
-			}
-			if err == nil {
-				err = x.rebuild(ctx, upTo)
-			}
-			if err == nil {
-				break
-			}
-			if ctx.Err() != nil {
-				return
-			}
-			x.opt.Log.Error("search index rebuild failed, retrying", "err", err)
-			if !sleep(ctx, backoff(fails)) {
+	var wg sync.WaitGroup
+	defer wg.Wait()
+	intact := !x.building.Load()
+	wg.Go(func() { x.verifyLoop(ctx, intact) })
+	fails := 0
+	for {
+		if x.building.Load() || x.damaged.Load() {
+			if !x.restore(ctx) {
 				return
 			}
 		}
-	}
-	fails := 0
-	for {
 		_, err := x.ApplyQueue(ctx)
 		wait := x.opt.Interval
 		if err != nil && ctx.Err() == nil {
 			fails++
-			wait = backoff(fails)
+			wait = x.backoff(fails)
 			x.opt.Log.Error("search indexer failed, retrying", "err", err, "retry_in", wait)
 		} else {
 			fails = 0
@@ -229,6 +227,218 @@ func (x *Index) Run(ctx context.Context) {
 		case <-t.C:
 		}
 	}
+}
+
+func (x *Index) backoff(fails int) time.Duration {
+	return min(x.opt.Interval<<min(fails, 6), time.Minute)
+}
+
+// restore makes the index complete again: it replaces a damaged index by
+// an empty one and rebuilds that from SQLite, retrying with backoff. It
+// reports false if ctx ended first.
+func (x *Index) restore(ctx context.Context) bool {
+	// Queue rows up to upTo are covered by the scan, which starts later;
+	// a retry keeps the first upTo, so nothing is dropped.
+	var upTo int64
+	haveUpTo := false
+	for fails := 0; ; fails++ {
+		var err error
+		if x.damaged.Load() {
+			err = x.replace()
+		}
+		if err == nil && !haveUpTo {
+			_, upTo, err = x.db.SearchQueueStat(ctx)
+			haveUpTo = err == nil
+		}
+		if err == nil {
+			err = x.rebuild(ctx, upTo)
+		}
+		if err == nil {
+			return true
+		}
+		if ctx.Err() != nil {
+			return false
+		}
+		x.opt.Log.Error("search index rebuild failed, retrying", "err", err)
+		if !sleep(ctx, x.backoff(fails)) {
+			return false
+		}
+	}
+}
+
+// markDamaged has Run replace the index and rebuild it; until then
+// searches say the index is being built.
+func (x *Index) markDamaged(why error) {
+	x.building.Store(true)
+	if x.damaged.CompareAndSwap(false, true) {
+		x.opt.Log.Error("search index damaged, rebuilding it in the background", "path", x.path, "reason", why)
+		x.Wake()
+	}
+}
+
+// replace closes the damaged index and puts an empty one in its place.
+func (x *Index) replace() error {
+	l := x.idx.(*liveIndex)
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	func() {
+		defer func() { _ = recover() }() // the index is discarded either way
+		_ = l.cur.Close()
+	}()
+	// On failure l.cur stays the closed index, which fails every call
+	// cleanly until the retry succeeds.
+	if err := os.RemoveAll(x.path); err != nil {
+		return fmt.Errorf("remove damaged search index: %w", err)
+	}
+	idx, err := bleve.New(x.path, newMapping())
+	if err != nil {
+		return fmt.Errorf("create search index: %w", err)
+	}
+	l.cur = idx
+	x.damaged.Store(false)
+	return nil
+}
+
+// verifyGap is the least time between two full checks of the segments:
+// each reads the whole index.
+const verifyGap = time.Minute
+
+// verifyLoop checks the segment checksums once at start when now is set
+// (the index was opened as intact, and scorch does not check them), then
+// whenever a query failed (suspect), at most every verifyGap. It runs
+// beside the indexer so a large index does not delay start-up or indexing.
+func (x *Index) verifyLoop(ctx context.Context, now bool) {
+	for {
+		if now {
+			x.verifySegments(ctx)
+			if !sleep(ctx, verifyGap) {
+				return
+			}
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-x.verify:
+			now = true
+		}
+	}
+}
+
+// suspect asks verifyLoop for a check: a query failed in a way a damaged
+// index could explain. A failing query alone does not trigger a rebuild,
+// or anyone could make the server rebuild its index at will.
+func (x *Index) suspect() {
+	select {
+	case x.verify <- struct{}{}:
+	default:
+	}
+}
+
+// verifySegments checks the files of the segments now in use and marks
+// the index damaged on the first bad one.
+func (x *Index) verifySegments(ctx context.Context) {
+	start := time.Now()
+	paths, err := x.idx.(*liveIndex).segmentPaths()
+	if err != nil {
+		x.opt.Log.Warn("search index check skipped", "err", err)
+		return
+	}
+	for _, p := range paths {
+		if ctx.Err() != nil {
+			return
+		}
+		// A segment merged away since the listing is gone: its documents
+		// are in a newer segment, checked next time.
+		if err := checkSegment(p); err != nil && !errors.Is(err, os.ErrNotExist) {
+			x.markDamaged(err)
+			return
+		}
+	}
+	x.opt.Log.Info("search index checked", "segments", len(paths), "took", time.Since(start).Round(time.Millisecond))
+}
+
+// searchIndex is the part of a bleve index the searches and the indexer use.
+type searchIndex interface {
+	batcher
+	SearchInContext(ctx context.Context, req *bleve.SearchRequest) (*bleve.SearchResult, error)
+	GetInternal(key []byte) ([]byte, error)
+	SetInternal(key, val []byte) error
+	Close() error
+}
+
+// liveIndex is the bleve index that searches and the indexer use. Run may
+// replace a damaged one while searches run, hence the lock. A damaged
+// index can also panic deep inside bleve; that must cost one search, not
+// the server.
+type liveIndex struct {
+	x   *Index
+	mu  sync.RWMutex
+	cur bleve.Index
+}
+
+// SearchInContext runs req; a panic becomes an error, and a panic or an
+// unexpected error has the segments checked.
+func (l *liveIndex) SearchInContext(ctx context.Context, req *bleve.SearchRequest) (res *bleve.SearchResult, err error) {
+	l.mu.RLock()
+	defer l.mu.RUnlock()
+	defer l.recoverDamage("search", &err)
+	res, err = l.cur.SearchInContext(ctx, req)
+	if err != nil && ctx.Err() == nil {
+		l.x.suspect()
+	}
+	return res, err
+}
+
+// recoverDamage turns a panic in bleve into an error in *err and asks for
+// a check of the segments.
+func (l *liveIndex) recoverDamage(op string, err *error) {
+	if r := recover(); r != nil {
+		*err = fmt.Errorf("%s: search index failed: %v", op, r)
+		l.x.opt.Log.Error("search index panicked", "op", op, "panic", r)
+		l.x.suspect()
+	}
+}
+
+func (l *liveIndex) NewBatch() *bleve.Batch {
+	l.mu.RLock()
+	defer l.mu.RUnlock()
+	return l.cur.NewBatch()
+}
+
+func (l *liveIndex) Batch(b *bleve.Batch) (err error) {
+	l.mu.RLock()
+	defer l.mu.RUnlock()
+	defer l.recoverDamage("batch", &err)
+	return l.cur.Batch(b)
+}
+
+func (l *liveIndex) GetInternal(key []byte) ([]byte, error) {
+	l.mu.RLock()
+	defer l.mu.RUnlock()
+	return l.cur.GetInternal(key)
+}
+
+func (l *liveIndex) SetInternal(key, val []byte) error {
+	l.mu.RLock()
+	defer l.mu.RUnlock()
+	return l.cur.SetInternal(key, val)
+}
+
+func (l *liveIndex) Close() error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.cur.Close()
+}
+
+func (l *liveIndex) segmentPaths() (paths []string, err error) {
+	l.mu.RLock()
+	defer l.mu.RUnlock()
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("list segments: %v", r)
+		}
+	}()
+	return segmentPaths(l.cur)
 }
 
 // wakeDelay is how long the indexer waits after a Wake before it reads
@@ -319,13 +529,20 @@ func (x *Index) rebuild(ctx context.Context, upTo int64) error {
 	return nil
 }
 
+// batcher is the part of an index build writes to: the live index or
+// Reindex's new one.
+type batcher interface {
+	NewBatch() *bleve.Batch
+	Batch(b *bleve.Batch) error
+}
+
 // buildBatch is how many documents go into one bleve batch in a full build.
 const buildBatch = 2000
 
 // build indexes every indexable document of db into idx, reading the next
 // batch from SQLite while bleve analyses the current one. progress, if
 // set, is called after each batch with the running total.
-func build(ctx context.Context, db *store.DB, idx bleve.Index, progress func(n int)) (int, error) {
+func build(ctx context.Context, db *store.DB, idx batcher, progress func(n int)) (int, error) {
 	ch := make(chan []store.SearchDoc, 2)
 	scanErr := make(chan error, 1)
 	sctx, cancel := context.WithCancel(ctx)
