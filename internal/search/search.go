@@ -127,17 +127,7 @@ func (x *Index) Search(ctx context.Context, r Request) (Result, error) {
 		slugOf[strconv.FormatInt(f.ID, 10)] = f.Slug
 	}
 	if fr := out.Facets[fFacet]; fr != nil && fr.Terms != nil {
-		for _, t := range fr.Terms.Terms() {
-			k, v, _ := strings.Cut(t.Term, ":")
-			f := Facet{Key: k, Value: v, Count: t.Count}
-			if k == "themenfeld" {
-				f.Value, f.Label = slugOf[v], fieldName[v]
-				if f.Value == "" {
-					continue // cannot happen: the filter admits only these fields
-				}
-			}
-			res.Facets[k] = append(res.Facets[k], f)
-		}
+		res.Facets = facets(fr.Terms.Terms(), slugOf, fieldName)
 	}
 	res.Hits, err = x.hits(ctx, r.Viewer, out.Hits, q)
 	if err != nil {
@@ -149,14 +139,55 @@ func (x *Index) Search(ctx context.Context, r Request) (Result, error) {
 	return res, nil
 }
 
+// facets adds up the counts of the documents' facet keywords (facetValue)
+// per filter value, ordered by count (ties: by value).
+func facets(terms []*search.TermFacet, slugOf, fieldName map[string]string) map[string][]Facet {
+	counts := map[[2]string]int{}
+	for _, t := range terms {
+		field, typ, status, official, ok := parseFacet(t.Term)
+		if !ok {
+			continue
+		}
+		counts[[2]string{"themenfeld", field}] += t.Count
+		counts[[2]string{"typ", typ}] += t.Count
+		if status != "" {
+			counts[[2]string{"status", status}] += t.Count
+		}
+		counts[[2]string{"amtlich", official}] += t.Count
+	}
+	out := map[string][]Facet{}
+	for kv, n := range counts {
+		f := Facet{Key: kv[0], Value: kv[1], Count: n}
+		if f.Key == "themenfeld" {
+			f.Value, f.Label = slugOf[kv[1]], fieldName[kv[1]]
+			if f.Value == "" {
+				continue // cannot happen: the filter admits only these fields
+			}
+		}
+		out[f.Key] = append(out[f.Key], f)
+	}
+	for _, fs := range out {
+		slices.SortFunc(fs, func(a, b Facet) int {
+			if a.Count != b.Count {
+				return b.Count - a.Count
+			}
+			return strings.Compare(a.Value, b.Value)
+		})
+	}
+	return out
+}
+
+// maxFacetTerms bounds the distinct facet keywords counted per search:
+// every combination of field, typ, status and amtlich that occurs.
+const maxFacetTerms = 10000
+
 // run searches text AND filter for one page with facets.
 func (x *Index) run(ctx context.Context, text query.Query, f filter, r Request, locations bool) (*bleve.SearchResult, error) {
 	q := query.NewBooleanQuery(append([]query.Query{text}, f.must...), nil, f.mustNot)
 	sr := bleve.NewSearchRequestOptions(q, r.PerPage, (r.Page-1)*r.PerPage, false)
 	sr.IncludeLocations = locations
-	// One facet field holds all four facets ("typ:frage", …): reading one
-	// doc-values field per hit instead of four.
-	sr.AddFacet(fFacet, bleve.NewFacetRequest(fFacet, 256))
+	// One facet keyword per document holds all four facets (facetValue).
+	sr.AddFacet(fFacet, bleve.NewFacetRequest(fFacet, maxFacetTerms))
 	if r.ByDate {
 		sr.SortBy([]string{"-" + fDate, "-_score"})
 	}
@@ -341,8 +372,8 @@ func termClause(t Term, compounds, typos bool) query.Query {
 		field(query.NewTermQuery(term), fTitle, boostTitle),
 		field(query.NewTermQuery(term), fBody, boostBody))}
 	if compounds && !t.Phrase && utf8.RuneCountInString(term) >= minSuffix {
-		// body_rev holds the title's compounds too: one prefix expansion.
-		or = append(or, field(query.NewPrefixQuery(reverse(term)), fBodyRev, boostCompound))
+		// suffix holds the title's compounds too: one term lookup.
+		or = append(or, field(query.NewTermQuery(term), fSuffix, boostCompound))
 	}
 	if typos && !t.Phrase && utf8.RuneCountInString(term) >= typoMinLen {
 		var fz []query.Query

@@ -613,3 +613,24 @@ func TestRebuildAndRestart(t *testing.T) {
 		t.Fatalf("after Reindex: building %v", x.Building())
 	}
 }
+
+func TestSuffixTokens(t *testing.T) {
+	tests := []struct {
+		text string
+		want []string
+	}{
+		{"Bauantrag", []string{"antrag", "ntrag", "trag"}},
+		{"Anträge", nil}, // "antrag": 6 runes, too short to hold a head and an end
+		{"Bürgerportal", []string{"gerportal", "erportal", "rportal", "portal", "ortal", "rtal"}},
+		{"und Amt", nil},
+	}
+	for _, tt := range tests {
+		var got []string
+		for _, tok := range suffixAnalyzer.Analyze([]byte(tt.text)) {
+			got = append(got, string(tok.Term))
+		}
+		if !slices.Equal(got, tt.want) {
+			t.Errorf("suffixes of %q = %q, want %q", tt.text, got, tt.want)
+		}
+	}
+}
