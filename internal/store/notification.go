@@ -245,10 +245,10 @@ func fanOut(ctx context.Context, tx *sql.Tx, delay time.Duration, e Event, field
 			add(authorID, ReasonAnswer, false)
 		}
 		// Tracking a thread means replies to me: new posts in a thread the
-		// tracker took part in. The unary + keeps SQLite on the thread's
-		// posts instead of all posts of a prolific author.
+		// tracker took part in; one lookup per tracker in
+		// posts_thread_author (migration 0016).
 		if err := addQuery(ReasonReply, false, `SELECT s.user_id FROM subscriptions s WHERE s.thread_id = ?1 AND s.level = 'tracking'
-			AND EXISTS (SELECT 1 FROM posts p WHERE p.thread_id = ?1 AND +p.author_id = s.user_id AND p.id <> ?2 AND p.deleted_at IS NULL)`,
+			AND EXISTS (SELECT 1 FROM posts p WHERE p.thread_id = ?1 AND p.author_id = s.user_id AND p.id <> ?2 AND p.deleted_at IS NULL)`,
 			e.ThreadID, e.PostID); err != nil {
 			return err
 		}
