@@ -66,6 +66,10 @@ type Server struct {
 	// PageCacheGrace is how long after a write a page rendered before it
 	// may still be served to visitors; 0s empties the cache at every write.
 	PageCacheGrace time.Duration `yaml:"page_cache_grace"`
+	// MaxConcurrentReads bounds the GET and HEAD requests handled at once,
+	// so posts are not starved of CPU by many readers: 0 means 4 per core,
+	// -1 no bound.
+	MaxConcurrentReads int `yaml:"max_concurrent_reads"`
 	// MetricsAllow lists IPs or CIDRs that may read /metrics (the client
 	// address after trusted-proxy handling); others get 404.
 	MetricsAllow []string `yaml:"metrics_allow"`
@@ -478,6 +482,9 @@ func (c Config) Validate() error {
 	// With the cache off (ttl 0s) the grace does not matter.
 	if s.PageCacheGrace < 0 || (s.PageCacheTTL > 0 && s.PageCacheGrace > s.PageCacheTTL) {
 		bad("server.page_cache_grace", "%s must be between 0s and server.page_cache_ttl", s.PageCacheGrace)
+	}
+	if s.MaxConcurrentReads < -1 {
+		bad("server.max_concurrent_reads", "%d must be -1 (no limit), 0 (4 per core) or more", s.MaxConcurrentReads)
 	}
 
 	if c.Data.Dir == "" {

@@ -10,7 +10,7 @@ import (
 
 // routes is the whole URL map, grouped by who may call it.
 func (s *Server) routes(r *gin.Engine) {
-	r.Use(s.observe, s.requestIDs, s.recovery, s.securityHeaders, limitBody, s.csrf(), s.identify, s.logPrivileged, s.idempotency)
+	r.Use(s.observe, s.requestIDs, s.recovery, s.securityHeaders, limitBody, s.csrf(), s.admitReads, s.identify, s.logPrivileged, s.idempotency)
 	if s.pageCache != nil {
 		r.Use(s.cachePages)
 	}

@@ -42,8 +42,11 @@ type Options struct {
 	TrustedProxies []string
 	// PageCacheTTL enables the cache of anonymous pages (pagecache.go) with
 	// this maximum age; 0 disables it. PageCacheBytes bounds its memory.
-	PageCacheTTL   time.Duration
-	PageCacheBytes int
+	PageCacheTTL time.Duration
+	// MaxConcurrentReads bounds the GET and HEAD requests handled at once
+	// (admission.go): 0 means 4 per core, negative means no bound.
+	MaxConcurrentReads int
+	PageCacheBytes     int
 	// PageCacheGrace is how long after a write a page rendered before it
 	// may still be served (0: never).
 	PageCacheGrace time.Duration
@@ -112,6 +115,8 @@ type Server struct {
 	metrics *metrics // Prometheus registry and request instruments (metrics.go)
 
 	pageCache *pageCache // nil when disabled (pagecache.go)
+
+	reads chan struct{} // read admission slots, nil when off (admission.go)
 }
 
 // New builds the server and its engine. Templates are parsed here, so a
@@ -139,6 +144,7 @@ func New(o Options) (*Server, error) {
 		// flooding a stranger's inbox from many addresses.
 		mailLimitAcc: auth.NewLimiter(5, time.Hour),
 	}
+	s.reads = readSlots(o.MaxConcurrentReads)
 	if o.PageCacheTTL > 0 {
 		s.pageCache = newPageCache(o.PageCacheTTL, o.PageCacheGrace, max(1<<20, o.PageCacheBytes))
 	}
