@@ -50,6 +50,9 @@ type DB struct {
 	// readStmt); preparing took about a tenth of a thread page's time.
 	stmtMu sync.Mutex
 	stmts  map[string]*sql.Stmt
+
+	// group commits the hot writes together (groupcommit.go).
+	group committer
 }
 
 // Open opens (creating if needed) the database file at path and applies
@@ -79,8 +82,10 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	return db, nil
 }
 
-// Close closes the cached statements and both pools.
+// Close closes the cached statements and both pools, after the grouped
+// writes already queued.
 func (db *DB) Close() error {
+	db.stopGroups()
 	db.stmtMu.Lock()
 	var errs []error
 	for q, st := range db.stmts {

@@ -174,7 +174,7 @@ func (db *DB) AddPost(ctx context.Context, np NewPost) (int64, error) {
 	now := db.now()
 	threadID, authorID, body, bodyHTML := np.ThreadID, np.AuthorID, np.Body, np.BodyHTML
 	var id int64
-	err := db.inTx(ctx, func(tx *sql.Tx) error {
+	err := db.inTxGrouped(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		var locked, duplicate bool
 		var kind string
 		err := tx.QueryRowContext(ctx, `SELECT locked, duplicate_of IS NOT NULL, kind FROM threads

@@ -223,7 +223,7 @@ func (db *DB) CreateThread(ctx context.Context, nt NewThread) (threadID, postID 
 	if nt.Pending {
 		count = 0
 	}
-	err = db.inTx(ctx, func(tx *sql.Tx) error {
+	err = db.inTxGrouped(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `INSERT INTO threads (topic_field_id, author_id, kind, title, slug, post_count,
 			last_post_at, created_at, pm_status, pm_due_at, approved) VALUES (?,?,?,?,?,?,?,?,?,?,?)`,
 			nt.TopicFieldID, nt.AuthorID, nt.Kind, nt.Title, nt.Slug, count, ms(now), ms(now), pmStatus, nullMS(nt.PMDueAt), !nt.Pending)
