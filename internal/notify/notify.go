@@ -168,9 +168,9 @@ func (n *Notifier) RunOnce(ctx context.Context, now time.Time) (events, mails in
 func (n *Notifier) ProcessEvents(ctx context.Context) (int, error) {
 	total := 0
 	for ctx.Err() == nil {
-		k, err := n.db.ProcessEvents(ctx, n.o.Delay, eventBatch)
+		k, more, err := n.db.ProcessEvents(ctx, n.o.Delay, eventBatch)
 		total += k
-		if err != nil || k < eventBatch {
+		if err != nil || !more {
 			return total, err
 		}
 	}

@@ -83,20 +83,21 @@ type recipient struct {
 // per-recipient notifications and marks them processed, all in one
 // transaction: a crash loses nothing and doubles nothing. Immediate
 // notifications are due delay after the event. It reports how many events
-// it processed; 0 means none were waiting.
-func (db *DB) ProcessEvents(ctx context.Context, delay time.Duration, limit int) (int, error) {
+// it processed (0: none were waiting) and whether more may be waiting: it
+// stops early once a transaction has written maxFanOutRows notifications.
+func (db *DB) ProcessEvents(ctx context.Context, delay time.Duration, limit int) (n int, more bool, err error) {
 	// A read first: the loop polls often, and an idle poll should not take
 	// the writer.
 	var waiting bool
 	if err := db.read.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM events WHERE processed_at IS NULL)`).Scan(&waiting); err != nil {
-		return 0, fmt.Errorf("process events: %w", err)
+		return 0, false, fmt.Errorf("process events: %w", err)
 	}
 	if !waiting {
-		return 0, nil
+		return 0, false, nil
 	}
 	now := db.now()
-	n := 0
-	err := db.inTx(ctx, func(tx *sql.Tx) error {
+	err = db.inTx(ctx, func(tx *sql.Tx) error {
+		n, more = 0, false
 		rows, err := tx.QueryContext(ctx, `SELECT id, kind, thread_id, COALESCE(post_id, 0), COALESCE(actor_id, 0), detail, created_at
 			FROM events WHERE processed_at IS NULL ORDER BY id LIMIT ?`, limit)
 		if err != nil {
@@ -120,26 +121,42 @@ func (db *DB) ProcessEvents(ctx context.Context, delay time.Duration, limit int)
 		// Field watchers are the same for every event of a field in the
 		// batch: look them up once per field (fanOut fills the cache).
 		fieldSubs := map[string][]int64{}
+		written := 0
 		for _, e := range es {
-			if err := fanOut(ctx, tx, delay, e, fieldSubs); err != nil {
+			if written >= maxFanOutRows {
+				// The rest waits for the next transaction, so posts get the
+				// writer in between.
+				more = true
+				break
+			}
+			if err := fanOut(ctx, tx, delay, e, fieldSubs, &written); err != nil {
 				return fmt.Errorf("event %d (%s): %w", e.ID, e.Kind, err)
 			}
 			if _, err := tx.ExecContext(ctx, `UPDATE events SET processed_at = ? WHERE id = ?`, ms(now), e.ID); err != nil {
 				return err
 			}
+			n++
 		}
-		n = len(es)
+		more = more || len(es) == limit
 		return nil
 	})
 	if err != nil {
-		return 0, fmt.Errorf("process events: %w", err)
+		return 0, false, fmt.Errorf("process events: %w", err)
 	}
-	return n, nil
+	return n, more, nil
 }
 
-// fanOut writes the notifications of one event. The immediate window
-// runs from the event, not from when the notifier got to it.
-func fanOut(ctx context.Context, tx *sql.Tx, delay time.Duration, e Event, fieldCache map[string][]int64) error {
+// maxFanOutRows bounds the notifications one ProcessEvents transaction
+// writes (it always finishes the event it started). A post in a thread
+// with hundreds of trackers writes a row for each; two hundred such events
+// in one transaction held SQLite's one writer for seconds, and posts
+// queued behind it (in the soak run, writes waited up to 30 s).
+var maxFanOutRows = 2000 // a variable for tests
+
+// fanOut writes the notifications of one event and adds the recipients it
+// considered to *rows. The immediate window runs from the event, not from
+// when the notifier got to it.
+func fanOut(ctx context.Context, tx *sql.Tx, delay time.Duration, e Event, fieldCache map[string][]int64, rows *int) error {
 	var fieldID, authorID int64
 	var kind string
 	err := tx.QueryRowContext(ctx, `SELECT topic_field_id, author_id, kind FROM threads WHERE id = ?`, e.ThreadID).
@@ -323,6 +340,7 @@ func fanOut(ctx context.Context, tx *sql.Tx, delay time.Duration, e Event, field
 		return err
 	}
 	defer ins.Close()
+	*rows += len(rs)
 	for uid, r := range rs {
 		if muted[uid] {
 			continue
