@@ -465,7 +465,7 @@ type DigestResult struct {
 // (a concurrent or earlier run) is skipped; skipped[i] says so for rs[i].
 func (db *DB) CommitDigests(ctx context.Context, rs []DigestResult) (skipped []bool, err error) {
 	now := db.now()
-	err = db.inTx(ctx, func(tx *sql.Tx) error {
+	err = db.inTxBackground(ctx, func(tx *sql.Tx) error {
 		skipped = make([]bool, len(rs))
 		// Prepared once per page: a page writes hundreds of rows.
 		prep := func(q string) (*sql.Stmt, error) { return tx.PrepareContext(ctx, q) }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"sync"
 	"sync/atomic"
+	"time"
 )
 
 // Group commit for the hot writes (posts, threads).
@@ -44,6 +45,9 @@ type committer struct {
 	// groups and writes count commits and the writes in them (for tests
 	// and the log: writes/groups is the mean group size).
 	groups, writes atomic.Int64
+	// pending counts grouped writes queued or running: background work
+	// waits for it to drop to zero (inTxBackground).
+	pending atomic.Int64
 }
 
 // inTxGrouped runs fn in a write transaction that it may share with other
@@ -56,6 +60,8 @@ type committer struct {
 func (db *DB) inTxGrouped(ctx context.Context, fn func(ctx context.Context, tx *sql.Tx) error) error {
 	c := &db.group
 	j := &groupJob{ctx: ctx, fn: fn, done: make(chan error, 1)}
+	c.pending.Add(1)
+	defer c.pending.Add(-1)
 	c.mu.RLock()
 	if c.closed {
 		c.mu.RUnlock()
@@ -77,6 +83,32 @@ func (db *DB) inTxGrouped(ctx context.Context, fn func(ctx context.Context, tx *
 	// Once queued, the outcome is awaited even if ctx ends: the caller
 	// must not report failure for a write that commits a moment later.
 	return <-j.done
+}
+
+// maxYield bounds how long background work waits for grouped writes, so
+// a steady stream of posts delays it but never stops it.
+const maxYield = 250 * time.Millisecond
+
+// inTxBackground is inTx for work nobody waits for (notifications, mail
+// bookkeeping, search queue cleanup): it first lets queued posts and
+// threads have the writer, for up to maxYield. Without that, a notifier
+// working off a backlog took the writer again and again and posts waited
+// behind it.
+func (db *DB) inTxBackground(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	if db.group.pending.Load() > 0 {
+		deadline := time.Now().Add(maxYield)
+		t := time.NewTicker(time.Millisecond)
+		for db.group.pending.Load() > 0 && time.Now().Before(deadline) {
+			select {
+			case <-ctx.Done():
+				t.Stop()
+				return ctx.Err()
+			case <-t.C:
+			}
+		}
+		t.Stop()
+	}
+	return db.inTx(ctx, fn)
 }
 
 // stopGroups ends the committer after the writes already queued.

@@ -141,3 +141,29 @@ func TestGroupCommitAfterClose(t *testing.T) {
 		t.Errorf("write after Close: %v, want sql.ErrConnDone", err)
 	}
 }
+
+// Background work lets queued posts go first, but only for maxYield.
+func TestBackgroundYieldsToGroupedWrites(t *testing.T) {
+	db := newTestDB(t)
+	ctx := context.Background()
+	ran := func() time.Duration {
+		start := time.Now()
+		if err := db.inTxBackground(ctx, func(*sql.Tx) error { return nil }); err != nil {
+			t.Fatal(err)
+		}
+		return time.Since(start)
+	}
+	if d := ran(); d >= maxYield {
+		t.Errorf("with no posts queued, background work waited %v", d)
+	}
+	db.group.pending.Add(1) // a post queued for the writer
+	if d := ran(); d < maxYield {
+		t.Errorf("with a post queued, background work went ahead after %v, want it to wait %v", d, maxYield)
+	}
+	cancelled, cancel := context.WithCancel(ctx)
+	cancel()
+	if err := db.inTxBackground(cancelled, func(*sql.Tx) error { return nil }); !errors.Is(err, context.Canceled) {
+		t.Errorf("cancelled while waiting: %v", err)
+	}
+	db.group.pending.Add(-1)
+}

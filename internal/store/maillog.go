@@ -75,7 +75,7 @@ type Delivery struct {
 // permanent-failure counter, which disables mail to the address when it
 // reaches maxPermanent (0: never). A successful delivery resets it.
 func (db *DB) RecordDeliveries(ctx context.Context, now time.Time, ds []Delivery, maxPermanent int) error {
-	err := db.inTx(ctx, func(tx *sql.Tx) error {
+	err := db.inTxBackground(ctx, func(tx *sql.Tx) error {
 		for _, d := range ds {
 			m := d.Mail
 			var q string

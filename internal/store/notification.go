@@ -96,7 +96,7 @@ func (db *DB) ProcessEvents(ctx context.Context, delay time.Duration, limit int)
 		return 0, false, nil
 	}
 	now := db.now()
-	err = db.inTx(ctx, func(tx *sql.Tx) error {
+	err = db.inTxBackground(ctx, func(tx *sql.Tx) error {
 		n, more = 0, false
 		rows, err := tx.QueryContext(ctx, `SELECT id, kind, thread_id, COALESCE(post_id, 0), COALESCE(actor_id, 0), detail, created_at
 			FROM events WHERE processed_at IS NULL ORDER BY id LIMIT ?`, limit)
@@ -151,7 +151,7 @@ func (db *DB) ProcessEvents(ctx context.Context, delay time.Duration, limit int)
 // with hundreds of trackers writes a row for each; two hundred such events
 // in one transaction held SQLite's one writer for seconds, and posts
 // queued behind it (in the soak run, writes waited up to 30 s).
-var maxFanOutRows = 2000 // a variable for tests
+var maxFanOutRows = 1000 // a variable for tests
 
 // fanOut writes the notifications of one event and adds the recipients it
 // considered to *rows. The immediate window runs from the event, not from
@@ -451,7 +451,7 @@ type NotifyMail struct {
 // exactly once. Dropped notifications are logged as skipped.
 func (db *DB) CommitNotifyMails(ctx context.Context, mails []NotifyMail) error {
 	now := db.now()
-	err := db.inTx(ctx, func(tx *sql.Tx) error {
+	err := db.inTxBackground(ctx, func(tx *sql.Tx) error {
 		for _, m := range mails {
 			if m.Mail.Recipient != "" {
 				if _, err := enqueueMail(ctx, tx, now, m.Mail); err != nil {

@@ -102,7 +102,7 @@ func (db *DB) SearchQueue(ctx context.Context, after int64, limit int) ([]Queued
 // always gets a larger id than any row ever queued, so this never drops a
 // change that was not read.
 func (db *DB) DeleteSearchQueue(ctx context.Context, id int64) error {
-	return db.inTx(ctx, func(tx *sql.Tx) error {
+	return db.inTxBackground(ctx, func(tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, `DELETE FROM search_queue WHERE id <= ?`, id)
 		return err
 	})
