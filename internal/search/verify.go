@@ -50,7 +50,7 @@ func checkBolt(path string) error {
 			return 0, 0, 0, false
 		}
 		h := fnv.New64a()
-		h.Write(b[:56])
+		_, _ = h.Write(b[:56]) // hash.Hash.Write never returns an error
 		le := binary.LittleEndian
 		if le.Uint32(b[0:]) != magic || le.Uint64(b[56:]) != h.Sum64() {
 			return 0, 0, 0, false
