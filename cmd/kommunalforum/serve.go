@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"runtime/debug"
 	"sync"
 	"time"
 
@@ -40,6 +41,13 @@ func cmdServe(ctx context.Context, args []string, stderr io.Writer) error {
 		return err
 	}
 	log := newLogger(stderr, cfg.Log)
+	// Without a limit the heap grows to twice the live data before a
+	// collection; search index merges at a million posts took the
+	// process's own memory past 500 MB. GOMEMLIMIT, when set, is already
+	// in force and wins.
+	if cfg.Server.MemoryLimitMB > 0 && os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(int64(cfg.Server.MemoryLimitMB) << 20)
+	}
 	a, err := openApp(ctx, cfg)
 	if err != nil {
 		return err

@@ -70,6 +70,9 @@ type Server struct {
 	// so posts are not starved of CPU by many readers: 0 means 4 per core,
 	// -1 no bound.
 	MaxConcurrentReads int `yaml:"max_concurrent_reads"`
+	// MemoryLimitMB is the Go runtime's soft memory limit (0: none); the
+	// GOMEMLIMIT environment variable, when set, wins.
+	MemoryLimitMB int `yaml:"memory_limit_mb"`
 	// MetricsAllow lists IPs or CIDRs that may read /metrics (the client
 	// address after trusted-proxy handling); others get 404.
 	MetricsAllow []string `yaml:"metrics_allow"`
@@ -277,6 +280,7 @@ func Default() Config {
 			PageCacheTTL:    2 * time.Second,
 			PageCacheMB:     64,
 			PageCacheGrace:  time.Second,
+			MemoryLimitMB:   256,
 			MetricsAllow:    []string{"127.0.0.1/32", "::1/128"},
 		},
 		Data: Data{Dir: "./data"},
@@ -482,6 +486,9 @@ func (c Config) Validate() error {
 	// With the cache off (ttl 0s) the grace does not matter.
 	if s.PageCacheGrace < 0 || (s.PageCacheTTL > 0 && s.PageCacheGrace > s.PageCacheTTL) {
 		bad("server.page_cache_grace", "%s must be between 0s and server.page_cache_ttl", s.PageCacheGrace)
+	}
+	if s.MemoryLimitMB < 0 {
+		bad("server.memory_limit_mb", "%d must not be negative (0 means no limit)", s.MemoryLimitMB)
 	}
 	if s.MaxConcurrentReads < -1 {
 		bad("server.max_concurrent_reads", "%d must be -1 (no limit), 0 (4 per core) or more", s.MaxConcurrentReads)

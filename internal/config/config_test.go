@@ -243,6 +243,12 @@ func TestLoadErrors(t *testing.T) {
 			want: []string{`config: mail.smtp.tls: "foo" is not one of starttls, tls, none`},
 		},
 		{
+			name: "negative memory limit",
+			file: "-",
+			env:  []string{"KF_SERVER_MEMORY_LIMIT_MB=-1"},
+			want: []string{"server.memory_limit_mb", "must not be negative"},
+		},
+		{
 			name: "validation after file",
 			file: "auth:\n  registration: domains\n",
 			want: []string{"config: auth.allowed_domains: must not be empty"},
