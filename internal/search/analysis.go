@@ -20,12 +20,12 @@ import (
 // stemmer makes "Anträge" and "Antrag" one term (TestGermanAnalysis).
 //
 // Compounds: German compounds put the head last (Bau|antrag,
-// Wohngeld|antrag), so the *_rev fields index every long term reversed
-// ("bauantrag" as "gartnauab"), one extra term per long word. A query term
-// is looked up there as a prefix of its reverse, that is as the end of a
-// longer word, with a low boost: "Antrag" finds "Bauantrag" below
-// documents that say "Antrag" itself. (Indexing every suffix instead made
-// a full build three times slower; see docs/SEARCH.md.)
+// Wohngeld|antrag), so the suffix field indexes every end of a long term
+// (suffixFilter): a query term is looked up there as one term, with a low
+// boost, so "Antrag" finds "Bauantrag" below documents that say "Antrag"
+// itself. title_rev keeps long title terms reversed for the similar-
+// question suggestions, which look up compounds as prefixes of reversed
+// titles (see docs/SEARCH.md for why the body moved to suffixes).
 
 const (
 	// analyzerName is the analyzer of the text fields.
