@@ -153,7 +153,8 @@ type Auth struct {
 	RegisterRatePerHour int           `yaml:"register_rate_per_hour"`
 	MinPasswordLength   int           `yaml:"min_password_length"`
 	// LocalLogin false hides the password form and refuses POST /anmelden,
-	// leaving single sign-on (OIDC) as the only way in.
+	// registration and the password reset and change, leaving single
+	// sign-on (OIDC) as the only way in.
 	LocalLogin bool `yaml:"local_login"`
 	OIDC       OIDC `yaml:"oidc"`
 }

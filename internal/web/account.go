@@ -217,13 +217,18 @@ func (s *Server) renderLogin(c *gin.Context, status int, p loginPage) {
 	s.render(c, status, "account_login", p)
 }
 
+// requireLocalLogin refuses the routes of the password login when it is
+// switched off (auth.local_login: false).
+func (s *Server) requireLocalLogin(c *gin.Context) {
+	if s.opt.NoLocalLogin {
+		s.failStatus(c, http.StatusForbidden, "oidc.error.local_disabled")
+		c.Abort()
+	}
+}
+
 // login serves POST /anmelden. Unknown addresses and wrong passwords get
 // the same answer; attempts are limited per client IP and per address.
 func (s *Server) login(c *gin.Context) {
-	if s.opt.NoLocalLogin {
-		s.failStatus(c, http.StatusForbidden, "oidc.error.local_disabled")
-		return
-	}
 	form := newForm(c, "email")
 	password := c.PostForm("password")
 	next := localPath(c.DefaultPostForm("weiter", c.Query("weiter")))

@@ -333,6 +333,55 @@ func TestOIDCLocalLoginDisabled(t *testing.T) {
 	if sessionOf(w) != nil {
 		t.Fatal("disabled password login set a session")
 	}
+
+	// Every other route of the password login is refused the same way,
+	// and none of them creates an account or sends mail.
+	u := e.user("martin@kreis.de", store.RoleMember)
+	cookie := e.session(u)
+	mails := len(e.outbox())
+	for _, tc := range []struct {
+		method, path string
+		form         url.Values
+		cookie       *http.Cookie
+	}{
+		{http.MethodGet, "/registrieren", nil, nil},
+		{http.MethodPost, "/registrieren", url.Values{"email": {"neu@kreis.de"}, "display_name": {"Neu"},
+			"org_name": {"Kreis"}, "org_type": {"landkreis"}, "password": {testPassword}}, nil},
+		{http.MethodGet, "/passwort-vergessen", nil, nil},
+		{http.MethodPost, "/passwort-vergessen", url.Values{"email": {"claudia@kreis.de"}}, nil},
+		{http.MethodGet, "/passwort-neu?token=abc", nil, nil},
+		{http.MethodPost, "/passwort-neu", url.Values{"token": {"abc"}, "password": {"ein-neues-Passwort-1"}}, nil},
+		{http.MethodPost, "/konto/passwort", url.Values{"current_password": {testPassword}, "password": {"ein-neues-Passwort-1"}}, cookie},
+	} {
+		what := tc.method + " " + tc.path
+		w := e.do(req{method: tc.method, path: tc.path, form: tc.form, cookie: tc.cookie})
+		wantStatus(t, w, http.StatusForbidden, what)
+		wantBody(t, w, what, "Die Anmeldung mit Passwort ist abgeschaltet")
+	}
+	if _, err := e.db.UserByEmail(context.Background(), "neu@kreis.de"); err == nil {
+		t.Error("registration created an account although local login is disabled")
+	}
+	if n := len(e.outbox()); n != mails {
+		t.Errorf("refused routes sent %d mails", n-mails)
+	}
+	// No page offers what is refused.
+	th := e.thread(u, "familie-kind", "Elterngeld digital", "Wie weit sind Sie?")
+	for _, p := range []struct {
+		path   string
+		cookie *http.Cookie
+	}{{"/", nil}, {"/anmelden", nil}, {th.URL(), nil}, {"/konto", cookie}} {
+		b := e.get(p.path, p.cookie).Body.String()
+		for _, link := range []string{`href="/registrieren"`, `href="/passwort-vergessen"`, `action="/konto/passwort"`} {
+			if strings.Contains(b, link) {
+				t.Errorf("%s offers %s although local login is disabled", p.path, link)
+			}
+		}
+	}
+	// With local login on, the same pages do offer them (the check above
+	// would otherwise pass on a renamed link).
+	on := newOIDCEnv(t, newFakeIdP(t), false)
+	wantBody(t, on.get("/", nil), "home with local login", `href="/registrieren"`)
+	wantBody(t, on.get("/konto", on.session(on.user("marta@kreis.de", store.RoleMember))), "settings with local login", `action="/konto/passwort"`)
 }
 
 func TestOIDCRoutesOffWithoutProvider(t *testing.T) {

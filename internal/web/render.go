@@ -127,14 +127,15 @@ func (s *Server) render(c *gin.Context, status int, name string, data any) {
 // base fills the layout fields every page needs.
 func (s *Server) base(c *gin.Context, title string, crumbs ...Crumb) Base {
 	return Base{
-		Title:       title,
-		Lang:        s.lang(c),
-		User:        viewer(c),
-		Breadcrumbs: crumbs,
-		Flash:       s.takeFlash(c),
-		Path:        c.Request.URL.RequestURI(),
-		RequestID:   requestID(c),
-		ModQueue:    s.reviewCount(c), // moderation.go
+		Title:        title,
+		Lang:         s.lang(c),
+		User:         viewer(c),
+		Breadcrumbs:  crumbs,
+		Flash:        s.takeFlash(c),
+		Path:         c.Request.URL.RequestURI(),
+		RequestID:    requestID(c),
+		ModQueue:     s.reviewCount(c), // moderation.go
+		NoLocalLogin: s.opt.NoLocalLogin,
 	}
 }
 

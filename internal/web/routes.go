@@ -32,18 +32,21 @@ func (s *Server) routes(r *gin.Engine) {
 	r.GET("/u/:id", s.showProfile)
 	r.POST("/sprache", s.setLanguage)
 
-	// Accounts.
-	r.GET("/registrieren", s.registerForm)
-	r.POST("/registrieren", s.register)
+	// Accounts. With local login off, every route of the password login
+	// is refused, registration and reset included: they would create
+	// accounts nobody can use and send mail to any address typed in.
+	local := s.requireLocalLogin
+	r.GET("/registrieren", local, s.registerForm)
+	r.POST("/registrieren", local, s.register)
 	r.GET("/bestaetigen", s.confirmForm("account.confirm.verify_title", "account.confirm.verify_intro", "account.confirm.verify_button"))
 	r.POST("/bestaetigen", s.verifyEmail)
 	r.GET("/anmelden", s.loginForm)
-	r.POST("/anmelden", s.login)
+	r.POST("/anmelden", local, s.login)
 	r.POST("/abmelden", s.logout)
-	r.GET("/passwort-vergessen", s.forgotForm)
-	r.POST("/passwort-vergessen", s.forgot)
-	r.GET("/passwort-neu", s.resetForm)
-	r.POST("/passwort-neu", s.reset)
+	r.GET("/passwort-vergessen", local, s.forgotForm)
+	r.POST("/passwort-vergessen", local, s.forgot)
+	r.GET("/passwort-neu", local, s.resetForm)
+	r.POST("/passwort-neu", local, s.reset)
 	r.GET("/email-bestaetigen", s.confirmForm("account.confirm.email_title", "account.confirm.email_intro", "account.confirm.email_button"))
 	r.POST("/email-bestaetigen", s.confirmEmailChange)
 	s.oidcRoutes(r) // Single sign-on through an OpenID Connect provider (oidc.go).
@@ -61,7 +64,7 @@ func (s *Server) routes(r *gin.Engine) {
 	member.POST("/t/:id/entsperren", s.lockThread(false))
 	member.GET("/konto", s.settings)
 	member.POST("/konto/profil", s.updateProfile)
-	member.POST("/konto/passwort", s.changePassword)
+	member.POST("/konto/passwort", local, s.changePassword)
 	member.POST("/konto/email", s.changeEmail)
 	member.POST("/konto/token", s.createToken)
 

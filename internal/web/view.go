@@ -17,6 +17,9 @@ type Base struct {
 	// ModQueue is the number of entries in a moderator's review queue,
 	// shown in the navigation (see CanReview); 0 for everyone else.
 	ModQueue int
+	// NoLocalLogin hides the links to registration and the password
+	// forms (auth.local_login: false).
+	NoLocalLogin bool
 }
 
 // Crumb is one breadcrumb link; the last one is the current page (URL may be empty).
