@@ -135,6 +135,18 @@ func cmdServe(ctx context.Context, args []string, stderr io.Writer) error {
 			log.Debug("checkpoint", "busy", st.Busy, "wal_frames", st.WALFrames, "checkpointed", st.Checkpointed)
 		})
 	})
+	wg.Go(func() {
+		a.db.RunMailPruning(bg, time.Hour, cfg.Mail.Retention, func(st store.PruneStats, err error) {
+			if err != nil {
+				log.Warn("mail pruning", "err", err)
+				return
+			}
+			if st != (store.PruneStats{}) {
+				log.Info("mail pruned", "outbox", st.Outbox, "mail_log", st.MailLog,
+					"notifications", st.Notifications, "digest_runs", st.DigestRuns, "retention", cfg.Mail.Retention)
+			}
+		})
+	})
 	wg.Go(func() { idx.Run(bg) })
 	// Notifications: events to mail every few seconds (and after each
 	// write request); digests checked every minute against their schedule.

@@ -112,7 +112,14 @@ type Mail struct {
 	// MaxPermanentFailures is how many permanent delivery failures in a row
 	// disable mail to an address until its owner fixes it.
 	MaxPermanentFailures int `yaml:"max_permanent_failures"`
+	// Retention is how long delivered mails, the mail log, notifications
+	// and digest runs are kept; pending mail stays until delivered.
+	Retention time.Duration `yaml:"retention"`
 }
+
+// MinMailRetention is the shortest mail.retention: twice the longest
+// digest period.
+const MinMailRetention = 14 * 24 * time.Hour
 
 // Search configures the full-text index.
 type Search struct {
@@ -289,6 +296,7 @@ func Default() Config {
 			From:           "Kommunalforum <noreply@kommunalforum.invalid>",
 			SMTP:           SMTP{Port: 587, TLS: "starttls"},
 			ImmediateDelay: 2 * time.Minute, DigestTime: "07:00", DigestWeekday: "monday", MaxPermanentFailures: 3,
+			Retention: 30 * 24 * time.Hour,
 		},
 		Search: Search{BatchSize: 500, Interval: time.Second},
 		Auth: Auth{
@@ -518,6 +526,11 @@ func (c Config) Validate() error {
 	}
 	oneOf("mail.digest_weekday", m.DigestWeekday, weekdays)
 	positive("mail.max_permanent_failures", m.MaxPermanentFailures)
+	// A digest run must outlive its period (a week) with room to spare,
+	// or the once-per-period guard would forget it.
+	if m.Retention < MinMailRetention {
+		bad("mail.retention", "%s is too short: at least %s (two weeks)", m.Retention, MinMailRetention)
+	}
 
 	if c.Database.MaxSizeMB < 0 {
 		bad("database.max_size_mb", "%d must not be negative (0 means no cap)", c.Database.MaxSizeMB)
