@@ -288,7 +288,7 @@ func Default() Config {
 			PageCacheTTL:    2 * time.Second,
 			PageCacheMB:     64,
 			PageCacheGrace:  time.Second,
-			MemoryLimitMB:   256,
+			MemoryLimitMB:   192,
 			MetricsAllow:    []string{"127.0.0.1/32", "::1/128"},
 		},
 		Data: Data{Dir: "./data"},
