@@ -39,8 +39,6 @@ func (db *DB) PruneMail(ctx context.Context, before time.Time) (PruneStats, erro
 		q    string
 		args []any
 	}{
-		{&st.DigestRuns, "digest runs", `DELETE FROM digest_runs WHERE (user_id, frequency, period) IN
-			(SELECT user_id, frequency, period FROM digest_runs WHERE created_at < ? LIMIT ?)`, []any{cut, pruneBatch}},
 		{&st.MailLog, "mail log", `DELETE FROM mail_log WHERE id IN
 			(SELECT id FROM mail_log WHERE created_at < ? ORDER BY created_at LIMIT ?)`, []any{cut, pruneBatch}},
 		// Notifications are not indexed by time (every post writes one per
@@ -67,12 +65,76 @@ func (db *DB) PruneMail(ctx context.Context, before time.Time) (PruneStats, erro
 			}
 		}
 	}
+	for {
+		n, err := db.pruneDigestRuns(ctx, cut)
+		st.DigestRuns += n
+		if err != nil {
+			return st, fmt.Errorf("prune digest runs: %w", err)
+		}
+		if n < pruneBatch {
+			break
+		}
+	}
 	n, err := db.pruneOutbox(ctx, ms(before.Add(-24*time.Hour)))
 	st.Outbox = n
 	if err != nil {
 		return st, fmt.Errorf("prune outbox: %w", err)
 	}
 	return st, nil
+}
+
+// pruneDigestRuns deletes up to pruneBatch digest runs created before cut
+// and adds them to digest_runs_pruned, so the counts on /metrics
+// (digestStats) never go down.
+func (db *DB) pruneDigestRuns(ctx context.Context, cut int64) (int64, error) {
+	var total int64
+	err := db.inTx(ctx, func(tx *sql.Tx) error {
+		rows, err := tx.QueryContext(ctx, `DELETE FROM digest_runs WHERE (user_id, frequency, period) IN
+			(SELECT user_id, frequency, period FROM digest_runs WHERE created_at < ? LIMIT ?)
+			RETURNING frequency, outbox_id IS NOT NULL, created_at`, cut, pruneBatch)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		type counts struct{ sent, empty, last int64 }
+		byFreq := map[string]*counts{}
+		for rows.Next() {
+			var freq string
+			var sent bool
+			var at int64
+			if err := rows.Scan(&freq, &sent, &at); err != nil {
+				return err
+			}
+			c := byFreq[freq]
+			if c == nil {
+				c = &counts{}
+				byFreq[freq] = c
+			}
+			c.last = max(c.last, at)
+			if sent {
+				c.sent++
+			} else {
+				c.empty++
+			}
+			total++
+		}
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		if err := rows.Close(); err != nil {
+			return err
+		}
+		for freq, c := range byFreq {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO digest_runs_pruned (frequency, sent, empty, last_at) VALUES (?, ?, ?, ?)
+				ON CONFLICT (frequency) DO UPDATE SET sent = sent + excluded.sent, empty = empty + excluded.empty,
+					last_at = max(last_at, excluded.last_at)`,
+				freq, c.sent, c.empty, c.last); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return total, err
 }
 
 // pruneOutbox deletes the delivered and failed mails created and finished

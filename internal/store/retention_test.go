@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"reflect"
 	"slices"
 	"testing"
 	"time"
@@ -83,6 +84,10 @@ func TestPruneMail(t *testing.T) {
 	}
 
 	db.SetClock(func() time.Time { return now })
+	before, err := db.Stats(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
 	st, err := db.PruneMail(ctx, now.Add(-keep))
 	if err != nil {
 		t.Fatalf("PruneMail: %v", err)
@@ -127,6 +132,19 @@ func TestPruneMail(t *testing.T) {
 	}
 	if v := ids(`SELECT count(*) FROM pragma_foreign_key_check`); v[0] != 0 {
 		t.Errorf("%d foreign key violations after pruning", v[0])
+	}
+
+	// The digest counts on /metrics are counters: pruning must not
+	// lower them, nor forget when the last run was.
+	after, err := db.Stats(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(after.Digests, before.Digests) {
+		t.Errorf("digest stats after pruning = %+v, before %+v", after.Digests, before.Digests)
+	}
+	if d := before.Digests["daily"]; d.Sent != 1200 {
+		t.Errorf("daily digests before pruning = %+v, want 1200 sent", d)
 	}
 
 	// A second pass finds nothing more.
