@@ -269,6 +269,11 @@ func (db *DB) DeleteAccount(ctx context.Context, actorID, userID int64, removePo
 		}
 		stmts := []string{
 			`DELETE FROM mail_log WHERE user_id = ?1 OR recipient = ?2 COLLATE NOCASE`,
+			// Counted on as pruned runs, so the digest counters on /metrics
+			// do not go down (retention.go).
+			`INSERT INTO digest_runs_pruned (frequency, sent, empty, last_at)
+				SELECT frequency, count(*) FILTER (WHERE outbox_id IS NOT NULL), count(*) FILTER (WHERE outbox_id IS NULL),
+					max(created_at) FROM digest_runs WHERE user_id = ?1 GROUP BY frequency ` + addPrunedRuns,
 			`DELETE FROM digest_runs WHERE user_id = ?1`,
 			`DELETE FROM notifications WHERE user_id = ?1`,
 			`DELETE FROM outbox WHERE user_id = ?1 OR recipient = ?2 COLLATE NOCASE`,

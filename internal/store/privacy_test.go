@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -74,8 +75,20 @@ func TestDeleteAccount(t *testing.T) {
 			db := newTestDB(t)
 			ctx := context.Background()
 			anna, _, annaThread, benThread := personalFixture(t, db)
+			if _, err := db.write.ExecContext(ctx, `INSERT INTO digest_runs (user_id, frequency, period, items, created_at)
+				VALUES (?, 'weekly', '2026-W10', 0, 5)`, anna.ID); err != nil {
+				t.Fatal(err)
+			}
+			before, err := db.Stats(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
 			if err := db.DeleteAccount(ctx, anna.ID, anna.ID, removePosts); err != nil {
 				t.Fatal(err)
+			}
+			// The digest counters on /metrics do not go down.
+			if after, err := db.Stats(ctx); err != nil || !reflect.DeepEqual(after.Digests, before.Digests) {
+				t.Errorf("digest stats after the deletion = %+v, %v; before %+v", after.Digests, err, before.Digests)
 			}
 			u, err := db.UserByID(ctx, anna.ID)
 			if err != nil {

@@ -83,6 +83,11 @@ func (db *DB) PruneMail(ctx context.Context, before time.Time) (PruneStats, erro
 	return st, nil
 }
 
+// addPrunedRuns completes an insert into digest_runs_pruned: it adds to
+// what is there.
+const addPrunedRuns = `ON CONFLICT (frequency) DO UPDATE SET sent = sent + excluded.sent,
+	empty = empty + excluded.empty, last_at = max(last_at, excluded.last_at)`
+
 // pruneDigestRuns deletes up to pruneBatch digest runs created before cut
 // and adds them to digest_runs_pruned, so the counts on /metrics
 // (digestStats) never go down.
@@ -125,10 +130,8 @@ func (db *DB) pruneDigestRuns(ctx context.Context, cut int64) (int64, error) {
 			return err
 		}
 		for freq, c := range byFreq {
-			if _, err := tx.ExecContext(ctx, `INSERT INTO digest_runs_pruned (frequency, sent, empty, last_at) VALUES (?, ?, ?, ?)
-				ON CONFLICT (frequency) DO UPDATE SET sent = sent + excluded.sent, empty = empty + excluded.empty,
-					last_at = max(last_at, excluded.last_at)`,
-				freq, c.sent, c.empty, c.last); err != nil {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO digest_runs_pruned (frequency, sent, empty, last_at)
+				VALUES (?, ?, ?, ?) `+addPrunedRuns, freq, c.sent, c.empty, c.last); err != nil {
 				return err
 			}
 		}
