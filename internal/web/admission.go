@@ -33,8 +33,8 @@ func readSlots(n int) chan struct{} {
 
 // admitReads holds GET and HEAD requests until a read slot is free. Health
 // checks and metrics pass at once, so monitoring sees an overloaded server
-// as such and not as a dead one. A reader that gives up while waiting gets
-// 503 (nobody reads it; the log and metrics do).
+// as such and not as a dead one. A reader that gives up while waiting is
+// logged as 499 (statusClientClosed).
 func (s *Server) admitReads(c *gin.Context) {
 	m := c.Request.Method
 	if s.reads == nil || (m != http.MethodGet && m != http.MethodHead) {
@@ -49,7 +49,7 @@ func (s *Server) admitReads(c *gin.Context) {
 	select {
 	case s.reads <- struct{}{}:
 	case <-c.Request.Context().Done():
-		c.AbortWithStatus(http.StatusServiceUnavailable)
+		c.AbortWithStatus(statusClientClosed)
 		return
 	}
 	defer func() { <-s.reads }()

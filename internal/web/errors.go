@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"errors"
 	"net/http"
 
@@ -28,6 +29,10 @@ type problem struct {
 	Instance string            `json:"instance,omitempty"`
 	Errors   map[string]string `json:"errors,omitempty"`
 }
+
+// statusClientClosed is the status logged for a request whose client went
+// away before the answer (nginx's 499). Nobody receives it.
+const statusClientClosed = 499
 
 // fail is the one place that maps an error to a response. HTML handlers
 // re-render their form on validation errors themselves and call fail for
@@ -58,6 +63,11 @@ func (s *Server) fail(c *gin.Context, err error) {
 			// A form handler should have shown the form again; this is the fallback.
 			s.renderError(c, http.StatusUnprocessableEntity, "error.validation")
 		}
+	case errors.Is(err, context.Canceled) && c.Request.Context().Err() != nil:
+		// The client went away; nobody reads the answer, and it is not a
+		// failure of ours (nor a 5xx on the dashboards).
+		s.log.Info("request abandoned by the client", "path", c.Request.URL.Path, "request_id", requestID(c))
+		c.AbortWithStatus(statusClientClosed)
 	default:
 		s.log.Error("request failed", "err", err, "path", c.Request.URL.Path, "request_id", requestID(c))
 		s.failStatus(c, http.StatusInternalServerError, "error.internal")

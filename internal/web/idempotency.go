@@ -2,10 +2,12 @@ package web
 
 import (
 	"bytes"
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"io"
 	"net/http"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -78,18 +80,28 @@ func (s *Server) idempotency(c *gin.Context) {
 	c.Request = c.Request.WithContext(store.WithIdempotencyKey(ctx, u.ID, key))
 	c.Next()
 
+	s.settleIdempotencyKey(ctx, u.ID, key, rec)
+}
+
+// settleIdempotencyKey stores the answer under the key, or releases the key
+// when the request changed nothing a client could not retry: server errors,
+// transient refusals, and a client that went away (the very case the header
+// is for: it will retry). Settling outlives the request's context, which is
+// cancelled when the client is gone; a reservation left behind would answer
+// every retry with 409 for a day.
+func (s *Server) settleIdempotencyKey(ctx context.Context, userID int64, key string, rec *recordingWriter) {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	defer cancel()
 	status := rec.Status()
-	// Server errors and transient refusals changed nothing the client could
-	// not retry, so the key is released (kept if the change committed).
-	if status >= 500 || status == http.StatusConflict || status == http.StatusTooManyRequests {
-		if err := s.db.ReleaseIdempotencyKey(ctx, u.ID, key); err != nil {
+	if status >= 500 || status == statusClientClosed || status == http.StatusConflict || status == http.StatusTooManyRequests {
+		if err := s.db.ReleaseIdempotencyKey(ctx, userID, key); err != nil {
 			s.log.Error("release idempotency key", "err", err)
 		}
 		return
 	}
 	resp := store.IdempotentResponse{Status: status, ContentType: rec.Header().Get("Content-Type"),
 		Location: rec.Header().Get("Location"), Body: rec.buf.Bytes()}
-	if err := s.db.FinishIdempotencyKey(ctx, u.ID, key, resp); err != nil {
+	if err := s.db.FinishIdempotencyKey(ctx, userID, key, resp); err != nil {
 		s.log.Error("store idempotent answer", "err", err)
 	}
 }

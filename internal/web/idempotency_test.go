@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/gin-gonic/gin"
+
 	"kommunalforum/internal/store"
 )
 
@@ -65,5 +67,60 @@ func TestIdempotencyKey(t *testing.T) {
 	}
 	if n != 3 {
 		t.Errorf("thread has %d posts, want 3 (opening post, Anna's once, Ben's)", n)
+	}
+}
+
+// TestIdempotencyKeyClientGone: a client that loses the connection retries
+// with the same key; settling the key must not depend on the request's
+// context, which is cancelled by then, and a request the client abandoned
+// before its change must leave the key free for the retry.
+func TestIdempotencyKeyClientGone(t *testing.T) {
+	e := newTestEnv(t)
+	anna := e.user("anna@kreis-musterland.de", "member")
+	for _, tc := range []struct {
+		name   string
+		status int
+		want   int // what a retry with the same key gets
+	}{
+		{"client gone before the change", statusClientClosed, store.KeyReserved},
+		{"server error", http.StatusInternalServerError, store.KeyReserved},
+		{"answered, then the client was gone", http.StatusCreated, store.KeyReplay},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			key := "gone-" + itoa(int64(tc.status))
+			if got, _, err := e.db.ReserveIdempotencyKey(context.Background(), anna.ID, key, "hash"); err != nil || got != store.KeyReserved {
+				t.Fatalf("ReserveIdempotencyKey = %d, %v; want a new reservation", got, err)
+			}
+			c, _ := gin.CreateTestContext(httptest.NewRecorder())
+			c.Writer.WriteHeader(tc.status)
+			gone, cancel := context.WithCancel(context.Background())
+			cancel()
+			e.srv.settleIdempotencyKey(gone, anna.ID, key, &recordingWriter{ResponseWriter: c.Writer})
+			if got, _, err := e.db.ReserveIdempotencyKey(context.Background(), anna.ID, key, "hash"); err != nil || got != tc.want {
+				t.Errorf("retry: ReserveIdempotencyKey = %d, %v; want %d", got, err, tc.want)
+			}
+		})
+	}
+}
+
+// TestClientGoneIsNotAServerError: a request whose client went away is
+// logged as 499, not as a failure of ours (500 on the dashboards).
+func TestClientGoneIsNotAServerError(t *testing.T) {
+	// Without read admission, which answers a reader gone while waiting
+	// itself (TestReadAdmission): here the handlers' own reads fail.
+	e := newTestEnv(t, func(o *Options, _ *authPolicy) { o.MaxConcurrentReads = -1 })
+	anna := e.user("anna@kreis-musterland.de", "member")
+	th := e.thread(anna, "bauen-wohnen", "Digitaler Bauantrag", "Wer nutzt schon den digitalen Bauantrag?")
+	cookie := e.session(anna)
+	gone, cancel := context.WithCancel(context.Background())
+	cancel()
+	for _, r := range []*http.Request{
+		httptest.NewRequest(http.MethodGet, "/fragen", nil),
+		httptest.NewRequest(http.MethodGet, th.URL(), nil),
+	} {
+		r.AddCookie(cookie)
+		w := httptest.NewRecorder()
+		e.srv.Handler().ServeHTTP(w, r.WithContext(gone))
+		wantStatus(t, w, statusClientClosed, r.URL.Path)
 	}
 }
