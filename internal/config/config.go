@@ -160,8 +160,8 @@ type Auth struct {
 	RegisterRatePerHour int           `yaml:"register_rate_per_hour"`
 	MinPasswordLength   int           `yaml:"min_password_length"`
 	// LocalLogin false hides the password form and refuses POST /anmelden,
-	// registration and the password reset and change, leaving single
-	// sign-on (OIDC) as the only way in.
+	// registration and the password change, leaving single sign-on (OIDC)
+	// as the only way in (the reset stays, for linking existing accounts).
 	LocalLogin bool `yaml:"local_login"`
 	OIDC       OIDC `yaml:"oidc"`
 }

@@ -334,8 +334,8 @@ func TestOIDCLocalLoginDisabled(t *testing.T) {
 		t.Fatal("disabled password login set a session")
 	}
 
-	// Every other route of the password login is refused the same way,
-	// and none of them creates an account or sends mail.
+	// Registration and the password change are refused the same way, and
+	// neither creates an account or sends mail.
 	u := e.user("martin@kreis.de", store.RoleMember)
 	cookie := e.session(u)
 	mails := len(e.outbox())
@@ -347,10 +347,6 @@ func TestOIDCLocalLoginDisabled(t *testing.T) {
 		{http.MethodGet, "/registrieren", nil, nil},
 		{http.MethodPost, "/registrieren", url.Values{"email": {"neu@kreis.de"}, "display_name": {"Neu"},
 			"org_name": {"Kreis"}, "org_type": {"landkreis"}, "password": {testPassword}}, nil},
-		{http.MethodGet, "/passwort-vergessen", nil, nil},
-		{http.MethodPost, "/passwort-vergessen", url.Values{"email": {"claudia@kreis.de"}}, nil},
-		{http.MethodGet, "/passwort-neu?token=abc", nil, nil},
-		{http.MethodPost, "/passwort-neu", url.Values{"token": {"abc"}, "password": {"ein-neues-Passwort-1"}}, nil},
 		{http.MethodPost, "/konto/passwort", url.Values{"current_password": {testPassword}, "password": {"ein-neues-Passwort-1"}}, cookie},
 	} {
 		what := tc.method + " " + tc.path
@@ -364,6 +360,17 @@ func TestOIDCLocalLoginDisabled(t *testing.T) {
 	if n := len(e.outbox()); n != mails {
 		t.Errorf("refused routes sent %d mails", n-mails)
 	}
+	// The reset stays: linking a first single sign-on to an existing
+	// account asks for its password (TestOIDCLinksExistingAccountOnlyWithPassword).
+	wantStatus(t, e.get("/passwort-vergessen", nil), http.StatusOK, "reset form")
+	w = e.post("/passwort-vergessen", url.Values{"email": {"claudia@kreis.de"}}, nil)
+	if w.Code >= 400 {
+		t.Fatalf("reset request: status %d", w.Code)
+	}
+	if len(e.mailsTo("claudia@kreis.de")) != 1 {
+		t.Error("the reset mail was not sent although the reset stays available")
+	}
+
 	// No page offers what is refused.
 	th := e.thread(u, "familie-kind", "Elterngeld digital", "Wie weit sind Sie?")
 	for _, p := range []struct {
@@ -371,7 +378,7 @@ func TestOIDCLocalLoginDisabled(t *testing.T) {
 		cookie *http.Cookie
 	}{{"/", nil}, {"/anmelden", nil}, {th.URL(), nil}, {"/konto", cookie}} {
 		b := e.get(p.path, p.cookie).Body.String()
-		for _, link := range []string{`href="/registrieren"`, `href="/passwort-vergessen"`, `action="/konto/passwort"`} {
+		for _, link := range []string{`href="/registrieren"`, `action="/konto/passwort"`} {
 			if strings.Contains(b, link) {
 				t.Errorf("%s offers %s although local login is disabled", p.path, link)
 			}

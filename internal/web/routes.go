@@ -32,9 +32,11 @@ func (s *Server) routes(r *gin.Engine) {
 	r.GET("/u/:id", s.showProfile)
 	r.POST("/sprache", s.setLanguage)
 
-	// Accounts. With local login off, every route of the password login
-	// is refused, registration and reset included: they would create
-	// accounts nobody can use and send mail to any address typed in.
+	// Accounts. With local login off, the password login, registration and
+	// the password change are refused: registration would create accounts
+	// nobody can use and send mail to any address typed in. The reset stays:
+	// an existing account links its first single sign-on with its password
+	// (oidc.go), which its owner may have to reset first.
 	local := s.requireLocalLogin
 	r.GET("/registrieren", local, s.registerForm)
 	r.POST("/registrieren", local, s.register)
@@ -43,10 +45,10 @@ func (s *Server) routes(r *gin.Engine) {
 	r.GET("/anmelden", s.loginForm)
 	r.POST("/anmelden", local, s.login)
 	r.POST("/abmelden", s.logout)
-	r.GET("/passwort-vergessen", local, s.forgotForm)
-	r.POST("/passwort-vergessen", local, s.forgot)
-	r.GET("/passwort-neu", local, s.resetForm)
-	r.POST("/passwort-neu", local, s.reset)
+	r.GET("/passwort-vergessen", s.forgotForm)
+	r.POST("/passwort-vergessen", s.forgot)
+	r.GET("/passwort-neu", s.resetForm)
+	r.POST("/passwort-neu", s.reset)
 	r.GET("/email-bestaetigen", s.confirmForm("account.confirm.email_title", "account.confirm.email_intro", "account.confirm.email_button"))
 	r.POST("/email-bestaetigen", s.confirmEmailChange)
 	s.oidcRoutes(r) // Single sign-on through an OpenID Connect provider (oidc.go).
