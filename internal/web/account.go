@@ -195,7 +195,7 @@ type loginPage struct {
 	Next string // where to go after login, a local path
 	// NoticeTitle and Notice explain why correct credentials were refused.
 	NoticeTitle, Notice string
-	// ssoLogin is the single sign-on button and whether the password form shows (oidc.go).
+	// ssoLogin is the single sign-on button (oidc.go).
 	ssoLogin
 }
 

@@ -19,15 +19,15 @@ const (
 	cookieOIDCLink  = "kf_oidc_link"  // a pending link waiting for the local password
 )
 
-// ssoLogin is the single sign-on part of the login page.
+// ssoLogin is the single sign-on part of the login page; whether the
+// password form shows too is Base.NoLocalLogin.
 type ssoLogin struct {
-	SSOLabel   string // the button's label; empty when single sign-on is off
-	SSOURL     string // GET /anmelden/oidc with the page to return to
-	NoPassword bool   // local login is disabled: no password form
+	SSOLabel string // the button's label; empty when single sign-on is off
+	SSOURL   string // GET /anmelden/oidc with the page to return to
 }
 
 func (s *Server) ssoLogin(next string) ssoLogin {
-	l := ssoLogin{NoPassword: s.opt.NoLocalLogin}
+	var l ssoLogin
 	if s.opt.OIDC != nil {
 		l.SSOLabel, l.SSOURL = s.opt.SSOLabel, "/anmelden/oidc"
 		if next != "" && next != "/" {

@@ -55,7 +55,7 @@ func TestEveryPageRenders(t *testing.T) {
 		"account_confirm":  {confirmPage{}},
 		"account_delete":   {deleteAccountPage{}, deleteAccountPage{Target: &store.User{}}},
 		"account_forgot":   {forgotPage{}},
-		"account_login":    {loginPage{}, loginPage{ssoLogin: ssoLogin{SSOLabel: "Dienstkonto", SSOURL: "/anmelden/oidc", NoPassword: true}}},
+		"account_login":    {loginPage{}, loginPage{Base: Base{NoLocalLogin: true}, ssoLogin: ssoLogin{SSOLabel: "Dienstkonto", SSOURL: "/anmelden/oidc"}}},
 		"account_message":  {messagePage{}},
 		"account_register": {registerPage{}},
 		"account_reset":    {resetPage{}},
