@@ -93,11 +93,10 @@ func (db *DB) Stats(ctx context.Context) (Stats, error) {
 
 func (db *DB) digestStats(ctx context.Context) (map[string]DigestStats, error) {
 	// Runs removed by PruneMail are counted in digest_runs_pruned.
-	rows, err := db.read.QueryContext(ctx, `SELECT frequency, sum(sent), sum(empty), max(last) FROM (
-		SELECT frequency, count(*) FILTER (WHERE outbox_id IS NOT NULL) AS sent,
-			count(*) FILTER (WHERE outbox_id IS NULL) AS empty, max(created_at) AS last
-		FROM digest_runs GROUP BY frequency
-		UNION ALL SELECT frequency, sent, empty, last_at FROM digest_runs_pruned)
+	// The union's columns are named by its first part.
+	rows, err := db.read.QueryContext(ctx, `SELECT frequency, sum(sent), sum(empty), max(last_at) FROM (
+		SELECT frequency, sent, empty, last_at FROM digest_runs_pruned
+		UNION ALL SELECT frequency, `+digestRunCounts+` FROM digest_runs GROUP BY frequency)
 		GROUP BY frequency`)
 	if err != nil {
 		return nil, fmt.Errorf("stats: digests: %w", err)

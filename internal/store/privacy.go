@@ -269,12 +269,6 @@ func (db *DB) DeleteAccount(ctx context.Context, actorID, userID int64, removePo
 		}
 		stmts := []string{
 			`DELETE FROM mail_log WHERE user_id = ?1 OR recipient = ?2 COLLATE NOCASE`,
-			// Counted on as pruned runs, so the digest counters on /metrics
-			// do not go down (retention.go).
-			`INSERT INTO digest_runs_pruned (frequency, sent, empty, last_at)
-				SELECT frequency, count(*) FILTER (WHERE outbox_id IS NOT NULL), count(*) FILTER (WHERE outbox_id IS NULL),
-					max(created_at) FROM digest_runs WHERE user_id = ?1 GROUP BY frequency ` + addPrunedRuns,
-			`DELETE FROM digest_runs WHERE user_id = ?1`,
 			`DELETE FROM notifications WHERE user_id = ?1`,
 			`DELETE FROM outbox WHERE user_id = ?1 OR recipient = ?2 COLLATE NOCASE`,
 			`DELETE FROM mail_bounces WHERE email = ?2`,
@@ -293,6 +287,10 @@ func (db *DB) DeleteAccount(ctx context.Context, actorID, userID int64, removePo
 			`UPDATE users SET email = 'geloescht-' || id || '@geloescht.invalid', display_name = '` + DeletedUserName + `',
 				org_name = '', org_type = 'sonstige', password_hash = '', role = 'member', status = 'disabled',
 				language = '', email_verified_at = NULL, deleted_at = ?3, updated_at = ?3 WHERE id = ?1`,
+		}
+		// Before the outbox rows they point at; counted on (retention.go).
+		if _, err := deleteDigestRuns(ctx, tx, `user_id = ?`, userID); err != nil {
+			return fmt.Errorf("delete account: %w", err)
 		}
 		for _, q := range stmts {
 			if _, err := tx.ExecContext(ctx, q, userID, email, ms(now)); err != nil {

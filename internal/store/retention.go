@@ -33,46 +33,49 @@ type PruneStats struct {
 func (db *DB) PruneMail(ctx context.Context, before time.Time) (PruneStats, error) {
 	var st PruneStats
 	cut := ms(before)
+	exec := func(q string, args ...any) func(*sql.Tx) (int64, error) {
+		return func(tx *sql.Tx) (int64, error) {
+			res, err := tx.ExecContext(ctx, q, args...)
+			if err != nil {
+				return 0, err
+			}
+			return res.RowsAffected()
+		}
+	}
 	for _, s := range []struct {
 		n    *int64
 		name string
-		q    string
-		args []any
+		del  func(*sql.Tx) (int64, error) // deletes at most pruneBatch rows
 	}{
-		{&st.MailLog, "mail log", `DELETE FROM mail_log WHERE id IN
-			(SELECT id FROM mail_log WHERE created_at < ? ORDER BY created_at LIMIT ?)`, []any{cut, pruneBatch}},
+		{&st.MailLog, "mail log", exec(`DELETE FROM mail_log WHERE id IN
+			(SELECT id FROM mail_log WHERE created_at < ? ORDER BY created_at LIMIT ?)`, cut, pruneBatch)},
 		// Notifications are not indexed by time (every post writes one per
 		// watcher, and an index would cost each of them), but their IDs
 		// grow with it: the oldest rows come first, so a pass stops at the
 		// first batch that holds a younger one.
-		{&st.Notifications, "notifications", `DELETE FROM notifications WHERE id IN
+		{&st.Notifications, "notifications", exec(`DELETE FROM notifications WHERE id IN
 			(SELECT id FROM (SELECT id, created_at FROM notifications ORDER BY id LIMIT ?) WHERE created_at < ?)`,
-			[]any{pruneBatch, cut}},
+			pruneBatch, cut)},
+		// The order makes both statements of deleteDigestRuns see the same
+		// batch (digest_runs_time holds the key columns too).
+		{&st.DigestRuns, "digest runs", func(tx *sql.Tx) (int64, error) {
+			return deleteDigestRuns(ctx, tx, `(user_id, frequency, period) IN (SELECT user_id, frequency, period
+				FROM digest_runs WHERE created_at < ? ORDER BY created_at, user_id, frequency, period LIMIT ?)`, cut, pruneBatch)
+		}},
 	} {
 		for {
-			var res sql.Result
+			var n int64
 			err := db.inTx(ctx, func(tx *sql.Tx) (err error) {
-				res, err = tx.ExecContext(ctx, s.q, s.args...)
+				n, err = s.del(tx)
 				return err
 			})
 			if err != nil {
 				return st, fmt.Errorf("prune %s: %w", s.name, err)
 			}
-			n, _ := res.RowsAffected()
 			*s.n += n
 			if n < pruneBatch {
 				break
 			}
-		}
-	}
-	for {
-		n, err := db.pruneDigestRuns(ctx, cut)
-		st.DigestRuns += n
-		if err != nil {
-			return st, fmt.Errorf("prune digest runs: %w", err)
-		}
-		if n < pruneBatch {
-			break
 		}
 	}
 	n, err := db.pruneOutbox(ctx, ms(before.Add(-24*time.Hour)))
@@ -83,61 +86,26 @@ func (db *DB) PruneMail(ctx context.Context, before time.Time) (PruneStats, erro
 	return st, nil
 }
 
-// addPrunedRuns completes an insert into digest_runs_pruned: it adds to
-// what is there.
-const addPrunedRuns = `ON CONFLICT (frequency) DO UPDATE SET sent = sent + excluded.sent,
-	empty = empty + excluded.empty, last_at = max(last_at, excluded.last_at)`
+// digestRunCounts sums up digest runs per frequency: runs that queued a
+// mail, runs that found nothing to send, and the newest run's time.
+const digestRunCounts = `count(*) FILTER (WHERE outbox_id IS NOT NULL), count(*) FILTER (WHERE outbox_id IS NULL), max(created_at)`
 
-// pruneDigestRuns deletes up to pruneBatch digest runs created before cut
-// and adds them to digest_runs_pruned, so the counts on /metrics
-// (digestStats) never go down.
-func (db *DB) pruneDigestRuns(ctx context.Context, cut int64) (int64, error) {
-	var total int64
-	err := db.inTx(ctx, func(tx *sql.Tx) error {
-		rows, err := tx.QueryContext(ctx, `DELETE FROM digest_runs WHERE (user_id, frequency, period) IN
-			(SELECT user_id, frequency, period FROM digest_runs WHERE created_at < ? LIMIT ?)
-			RETURNING frequency, outbox_id IS NOT NULL, created_at`, cut, pruneBatch)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		type counts struct{ sent, empty, last int64 }
-		byFreq := map[string]*counts{}
-		for rows.Next() {
-			var freq string
-			var sent bool
-			var at int64
-			if err := rows.Scan(&freq, &sent, &at); err != nil {
-				return err
-			}
-			c := byFreq[freq]
-			if c == nil {
-				c = &counts{}
-				byFreq[freq] = c
-			}
-			c.last = max(c.last, at)
-			if sent {
-				c.sent++
-			} else {
-				c.empty++
-			}
-			total++
-		}
-		if err := rows.Err(); err != nil {
-			return err
-		}
-		if err := rows.Close(); err != nil {
-			return err
-		}
-		for freq, c := range byFreq {
-			if _, err := tx.ExecContext(ctx, `INSERT INTO digest_runs_pruned (frequency, sent, empty, last_at)
-				VALUES (?, ?, ?, ?) `+addPrunedRuns, freq, c.sent, c.empty, c.last); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-	return total, err
+// deleteDigestRuns deletes the digest runs matching where (a condition on
+// digest_runs, with its arguments) after adding what they counted to
+// digest_runs_pruned, so the counts on /metrics (digestStats) never go
+// down. Pruning and account deletion use it.
+func deleteDigestRuns(ctx context.Context, tx *sql.Tx, where string, args ...any) (int64, error) {
+	if _, err := tx.ExecContext(ctx, `INSERT INTO digest_runs_pruned (frequency, sent, empty, last_at)
+		SELECT frequency, `+digestRunCounts+` FROM digest_runs WHERE `+where+` GROUP BY frequency
+		ON CONFLICT (frequency) DO UPDATE SET sent = sent + excluded.sent, empty = empty + excluded.empty,
+			last_at = max(last_at, excluded.last_at)`, args...); err != nil {
+		return 0, err
+	}
+	res, err := tx.ExecContext(ctx, `DELETE FROM digest_runs WHERE `+where, args...)
+	if err != nil {
+		return 0, err
+	}
+	return res.RowsAffected()
 }
 
 // pruneOutbox deletes the delivered and failed mails created and finished
