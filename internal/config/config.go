@@ -117,9 +117,9 @@ type Mail struct {
 	Retention time.Duration `yaml:"retention"`
 }
 
-// MinMailRetention is the shortest mail.retention: twice the longest
+// minMailRetention is the shortest mail.retention: twice the longest
 // digest period.
-const MinMailRetention = 14 * 24 * time.Hour
+const minMailRetention = 14 * 24 * time.Hour
 
 // Search configures the full-text index.
 type Search struct {
@@ -528,8 +528,8 @@ func (c Config) Validate() error {
 	positive("mail.max_permanent_failures", m.MaxPermanentFailures)
 	// A digest run must outlive its period (a week) with room to spare,
 	// or the once-per-period guard would forget it.
-	if m.Retention < MinMailRetention {
-		bad("mail.retention", "%s is too short: at least %s (two weeks)", m.Retention, MinMailRetention)
+	if m.Retention < minMailRetention {
+		bad("mail.retention", "%s is too short: at least %s (two weeks)", m.Retention, minMailRetention)
 	}
 
 	if c.Database.MaxSizeMB < 0 {

@@ -294,6 +294,8 @@ func TestValidate(t *testing.T) {
 			"config: database.max_size_mb: -1 must not be negative"},
 		{"bad digest time", func(c *Config) { c.Mail.DigestTime = "7 Uhr" },
 			`config: mail.digest_time: "7 Uhr" is not a time`},
+		{"mail retention shorter than two weeks", func(c *Config) { c.Mail.Retention = 13 * 24 * time.Hour },
+			"config: mail.retention: 312h0m0s is too short: at least 336h0m0s (two weeks)"},
 		{"bad weekday", func(c *Config) { c.Mail.DigestWeekday = "montag" },
 			`config: mail.digest_weekday: "montag" is not one of monday`},
 		{"bad tls", func(c *Config) { c.Mail.SMTP.TLS = "foo" },
