@@ -289,7 +289,7 @@ func (db *DB) DeleteAccount(ctx context.Context, actorID, userID int64, removePo
 				language = '', email_verified_at = NULL, deleted_at = ?3, updated_at = ?3 WHERE id = ?1`,
 		}
 		// Before the outbox rows they point at; counted on (retention.go).
-		if _, err := deleteDigestRuns(ctx, tx, `user_id = ?`, userID); err != nil {
+		if _, err := deleteDigestRuns(ctx, tx, digestRunsOfUser, userID); err != nil {
 			return fmt.Errorf("delete account: %w", err)
 		}
 		for _, q := range stmts {

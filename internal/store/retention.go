@@ -56,11 +56,8 @@ func (db *DB) PruneMail(ctx context.Context, before time.Time) (PruneStats, erro
 		{&st.Notifications, "notifications", exec(`DELETE FROM notifications WHERE id IN
 			(SELECT id FROM (SELECT id, created_at FROM notifications ORDER BY id LIMIT ?) WHERE created_at < ?)`,
 			pruneBatch, cut)},
-		// The order makes both statements of deleteDigestRuns see the same
-		// batch (digest_runs_time holds the key columns too).
 		{&st.DigestRuns, "digest runs", func(tx *sql.Tx) (int64, error) {
-			return deleteDigestRuns(ctx, tx, `(user_id, frequency, period) IN (SELECT user_id, frequency, period
-				FROM digest_runs WHERE created_at < ? ORDER BY created_at, user_id, frequency, period LIMIT ?)`, cut, pruneBatch)
+			return deleteDigestRuns(ctx, tx, digestRunsBatch, cut, pruneBatch)
 		}},
 	} {
 		for {
@@ -90,18 +87,32 @@ func (db *DB) PruneMail(ctx context.Context, before time.Time) (PruneStats, erro
 // mail, runs that found nothing to send, and the newest run's time.
 const digestRunCounts = `count(*) FILTER (WHERE outbox_id IS NOT NULL), count(*) FILTER (WHERE outbox_id IS NULL), max(created_at)`
 
-// deleteDigestRuns deletes the digest runs matching where (a condition on
-// digest_runs, with its arguments) after adding what they counted to
-// digest_runs_pruned, so the counts on /metrics (digestStats) never go
-// down. Pruning and account deletion use it.
-func deleteDigestRuns(ctx context.Context, tx *sql.Tx, where string, args ...any) (int64, error) {
-	if _, err := tx.ExecContext(ctx, `INSERT INTO digest_runs_pruned (frequency, sent, empty, last_at)
-		SELECT frequency, `+digestRunCounts+` FROM digest_runs WHERE `+where+` GROUP BY frequency
+// digestRunsWhere is a condition on digest_runs for deleteDigestRuns; only
+// the constants below are used, values go in as placeholders.
+type digestRunsWhere string
+
+const (
+	// digestRunsBatch is the oldest pruneBatch runs created before ?. The
+	// order makes both statements of deleteDigestRuns see the same rows
+	// (digest_runs_time holds the key columns too).
+	digestRunsBatch digestRunsWhere = `(user_id, frequency, period) IN (SELECT user_id, frequency, period
+		FROM digest_runs WHERE created_at < ? ORDER BY created_at, user_id, frequency, period LIMIT ?)`
+	// digestRunsOfUser is every run of user ?.
+	digestRunsOfUser digestRunsWhere = `user_id = ?`
+)
+
+// deleteDigestRuns deletes the digest runs matching where after adding
+// what they counted to digest_runs_pruned, so the counts on /metrics
+// (digestStats) never go down. Pruning and account deletion use it.
+func deleteDigestRuns(ctx context.Context, tx *sql.Tx, where digestRunsWhere, args ...any) (int64, error) {
+	archive := `INSERT INTO digest_runs_pruned (frequency, sent, empty, last_at)
+		SELECT frequency, ` + digestRunCounts + ` FROM digest_runs WHERE ` + string(where) + ` GROUP BY frequency
 		ON CONFLICT (frequency) DO UPDATE SET sent = sent + excluded.sent, empty = empty + excluded.empty,
-			last_at = max(last_at, excluded.last_at)`, args...); err != nil {
+			last_at = max(last_at, excluded.last_at)` // #nosec G202 -- constant fragments (digestRunsWhere); values are placeholders
+	if _, err := tx.ExecContext(ctx, archive, args...); err != nil {
 		return 0, err
 	}
-	res, err := tx.ExecContext(ctx, `DELETE FROM digest_runs WHERE `+where, args...)
+	res, err := tx.ExecContext(ctx, `DELETE FROM digest_runs WHERE `+string(where), args...) // #nosec G202 -- constant fragments (digestRunsWhere); values are placeholders
 	if err != nil {
 		return 0, err
 	}
