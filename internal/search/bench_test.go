@@ -202,7 +202,7 @@ func BenchmarkSearchTwoWords(b *testing.B) {
 	for range b.N {
 		q, _ := Parse(pool[rng.IntN(len(pool))] + " " + pool[rng.IntN(len(pool))])
 		start := time.Now()
-		if _, err := x.run(ctx, textQuery(q, false), filter, r, false); err != nil {
+		if _, _, err := x.run(ctx, textQuery(q, false), filter, r, false); err != nil {
 			b.Fatal(err)
 		}
 		lat = append(lat, time.Since(start))

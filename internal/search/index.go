@@ -40,6 +40,8 @@ type Index struct {
 	lock *os.File
 	// idx is a *liveIndex; benchmarks put a bare bleve index here.
 	idx searchIndex
+	// facetTables serve the facet counts (countFacets).
+	facetTables facetTables
 
 	// building is set while the index is being rebuilt in the background:
 	// results are incomplete and the pages say so.

@@ -11,8 +11,10 @@ import (
 	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/mapping"
 	"github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
+	index "github.com/blevesearch/bleve_index_api"
 
 	"kommunalforum/internal/store"
 )
@@ -104,14 +106,14 @@ func (x *Index) Search(ctx context.Context, r Request) (Result, error) {
 	}
 	r.PerPage = max(1, min(r.PerPage, MaxPerPage))
 	r.Page = max(1, min(r.Page, MaxPage))
-	out, err := x.run(ctx, textQuery(q, false), filter, r, false)
+	out, counts, err := x.run(ctx, textQuery(q, false), filter, r, false)
 	if err != nil {
 		return res, err
 	}
 	var typo []typoWord
 	if out.Total == 0 {
 		if typo = typoWords(q); len(typo) > 0 {
-			out, err = x.run(ctx, textQuery(q, true), filter, r, true)
+			out, counts, err = x.run(ctx, textQuery(q, true), filter, r, true)
 			if err != nil {
 				return res, err
 			}
@@ -126,9 +128,7 @@ func (x *Index) Search(ctx context.Context, r Request) (Result, error) {
 	for _, f := range r.Fields {
 		slugOf[strconv.FormatInt(f.ID, 10)] = f.Slug
 	}
-	if fr := out.Facets[fFacet]; fr != nil && fr.Terms != nil {
-		res.Facets = facets(fr.Terms.Terms(), slugOf, fieldName)
-	}
+	res.Facets = facets(counts.terms(), slugOf, fieldName)
 	res.Hits, err = x.hits(ctx, r.Viewer, out.Hits, q)
 	if err != nil {
 		return res, err
@@ -177,25 +177,20 @@ func facets(terms []*search.TermFacet, slugOf, fieldName map[string]string) map[
 	return out
 }
 
-// maxFacetTerms bounds the distinct facet keywords counted per search:
-// every combination of field, typ, status and amtlich that occurs.
-const maxFacetTerms = 10000
-
-// run searches text AND filter for one page with facets.
-func (x *Index) run(ctx context.Context, text query.Query, f filter, r Request, locations bool) (*bleve.SearchResult, error) {
-	q := query.NewBooleanQuery(append([]query.Query{text}, f.must...), nil, f.mustNot)
+// run searches text AND filter for one page, counting the facets.
+func (x *Index) run(ctx context.Context, text textClauses, f filter, r Request, locations bool) (*bleve.SearchResult, *facetCounts, error) {
+	counts := &facetCounts{}
+	q := countFacets{Query: text.query(f), tables: &x.facetTables, counts: counts}
 	sr := bleve.NewSearchRequestOptions(q, r.PerPage, (r.Page-1)*r.PerPage, false)
 	sr.IncludeLocations = locations
-	// One facet keyword per document holds all four facets (facetValue).
-	sr.AddFacet(fFacet, bleve.NewFacetRequest(fFacet, maxFacetTerms))
 	if r.ByDate {
 		sr.SortBy([]string{"-" + fDate, "-_score"})
 	}
 	out, err := x.idx.SearchInContext(ctx, sr)
 	if err != nil {
-		return nil, fmt.Errorf("search: %w", err)
+		return nil, nil, fmt.Errorf("search: %w", err)
 	}
-	return out, nil
+	return out, counts, nil
 }
 
 // filter is the part of a query that selects without ranking.
@@ -297,35 +292,109 @@ func disjunction(qs ...query.Query) query.Query {
 	return query.NewDisjunctionQuery(qs)
 }
 
+// textClauses are the words, phrases and exclusions of a query.
+type textClauses struct {
+	// groups must all match: each a word or words joined by OR, found
+	// in the title, the body or as the end of a compound. scores are
+	// the same groups without the compounds, to rank by (see query).
+	groups, scores []query.Query
+	// phrased are the groups with a phrase, which are matched on term
+	// positions: they select and rank as they are, compounds included.
+	phrased []query.Query
+	not     []query.Query
+	// none: the query's words were all stop words, so nothing matches.
+	none bool
+}
+
 // textQuery is the words, phrases and exclusions of q; with typos, words
 // of typoMinLen runes and more also match terms one edit away.
-func textQuery(q Query, typos bool) query.Query {
-	var must []query.Query
+func textQuery(q Query, typos bool) textClauses {
+	var t textClauses
 	for _, g := range q.Groups {
-		var or []query.Query
-		for _, t := range g {
-			if c := termClause(t, true, typos); c != nil {
+		var or, score []query.Query
+		phrased := false
+		for _, term := range g {
+			if c := termClause(term, true, typos); c != nil {
 				or = append(or, c)
+				score = append(score, termClause(term, false, typos))
+				phrased = phrased || isPhrase(term)
 			}
 		}
-		if len(or) > 0 {
-			must = append(must, disjunction(or...))
+		switch {
+		case len(or) == 0:
+		case phrased:
+			t.phrased = append(t.phrased, disjunction(or...))
+		default:
+			t.groups = append(t.groups, disjunction(or...))
+			t.scores = append(t.scores, disjunction(score...))
 		}
 	}
-	var not []query.Query
-	for _, t := range q.Not {
-		if c := termClause(t, false, false); c != nil {
-			not = append(not, c)
+	for _, term := range q.Not {
+		if c := termClause(term, false, false); c != nil {
+			t.not = append(t.not, c)
 		}
 	}
-	if len(must) == 0 && len(q.Groups) > 0 {
-		return query.NewMatchNoneQuery() // only stop words
+	t.none = len(t.groups)+len(t.phrased) == 0 && len(q.Groups) > 0
+	return t
+}
+
+// isPhrase reports whether termClause makes a phrase query of t: for a
+// phrase, or a word analysis splits ("E-Akte").
+func isPhrase(t Term) bool {
+	if t.Prefix {
+		return false
 	}
-	if len(must) == 0 {
+	ts, _ := terms(t.Text)
+	return len(ts) > 1
+}
+
+// query is the search for t AND f. The documents are selected by an
+// unscored copy of the groups, which bleve evaluates on the postings'
+// bitmaps (OR within a word, AND across words); the scores are optional
+// clauses on top, evaluated only at the documents selected.
+//
+// Scoring walks a term's postings one by one up to each document it is
+// asked about (zap keeps frequencies and norms in runs that are read in
+// order), so a scored clause costs as many steps as its term has
+// documents, whatever the other words leave. Before, every word clause
+// was scored and drove the conjunction: most of a query's time at a
+// million posts, even for queries with a handful of hits. Compounds
+// ("Bauantrag" for "Antrag") select but do not score: their postings are
+// the longest (every long word ending in the word), and a compound's
+// score only ever ranked it below the exact matches, which it still is,
+// at 0. Documents found only as compounds rank among themselves in index
+// order.
+func (t textClauses) query(f filter) query.Query {
+	must := slices.Clone(f.must)
+	mustNot := slices.Clone(f.mustNot)
+	var should []query.Query
+	switch {
+	case t.none:
+		must = append(must, query.NewMatchNoneQuery())
+	case len(t.groups)+len(t.phrased) == 0:
 		// Only filters or exclusions: everything they leave.
-		must = []query.Query{query.NewMatchAllQuery()}
+		must = append(must, query.NewMatchAllQuery())
+	case len(t.groups) == 0:
+		must = append(t.phrased, must...)
+	default:
+		must = append(append([]query.Query{unscored{query.NewConjunctionQuery(t.groups)}}, t.phrased...), must...)
+		should = t.scores
 	}
-	return query.NewBooleanQuery(must, nil, not)
+	if len(t.not) > 0 {
+		mustNot = append(mustNot, unscored{disjunction(t.not...)})
+	}
+	return query.NewBooleanQuery(must, should, mustNot)
+}
+
+// unscored is a query that only selects: its searcher runs without scores
+// or term vectors, which lets bleve combine term postings as bitmaps
+// ("unadorned" conjunctions and disjunctions) instead of document by
+// document. Its documents score 0.
+type unscored struct{ query.Query }
+
+func (u unscored) Searcher(ctx context.Context, i index.IndexReader, m mapping.IndexMapping, o search.SearcherOptions) (search.Searcher, error) {
+	o.Score, o.IncludeTermVectors, o.Explain = "none", false, false
+	return u.Query.Searcher(ctx, i, m, o)
 }
 
 // termClause is one word, phrase or prefix in the title or the body, and
