@@ -230,14 +230,17 @@ func BenchmarkParse(b *testing.B) {
 	}
 }
 
-// BenchmarkSnippet builds the snippet of one generated post.
+// BenchmarkSnippet builds the snippets of one result page: 20 generated
+// posts with one highlighter, as Search does.
 func BenchmarkSnippet(b *testing.B) {
-	d := genDocs(1, 5)[0]
+	docs := genDocs(20, 5)
 	q, _ := Parse("Antrag Gemeinde")
-	h := newHighlighter(q)
 	b.ReportAllocs()
 	for range b.N {
-		h.snippet(d.Body)
+		h := newHighlighter(q)
+		for _, d := range docs {
+			h.snippet(d.Body)
+		}
 	}
 }
 

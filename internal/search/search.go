@@ -3,7 +3,6 @@ package search
 import (
 	"context"
 	"fmt"
-	"html"
 	"math"
 	"slices"
 	"strconv"
@@ -577,117 +576,6 @@ func (x *Index) hits(ctx context.Context, v store.Viewer, ms search.DocumentMatc
 		out = append(out, Hit{SearchDoc: d, SnippetHTML: hl.snippet(d.Body), Score: m.Score})
 	}
 	return out, nil
-}
-
-// highlighter marks the words of a query in a text.
-type highlighter struct {
-	exact    map[string]bool
-	prefixes []string
-}
-
-func newHighlighter(q Query) highlighter {
-	h := highlighter{exact: map[string]bool{}}
-	for _, g := range q.Groups {
-		for _, t := range g {
-			if t.Prefix {
-				h.prefixes = append(h.prefixes, fold(t.Text))
-				continue
-			}
-			ts, _ := terms(t.Text)
-			for _, term := range ts {
-				h.exact[term] = true
-			}
-		}
-	}
-	return h
-}
-
-// matches reports whether an analysed term of the text is a query word:
-// the same term, one starting with a prefix, or a compound ending in it.
-func (h highlighter) matches(term string) bool {
-	if h.exact[term] {
-		return true
-	}
-	for _, p := range h.prefixes {
-		if strings.HasPrefix(term, p) {
-			return true
-		}
-	}
-	for w := range h.exact {
-		if len(w) >= minSuffix && len(term) >= len(w)+minHead && strings.HasSuffix(term, w) {
-			return true
-		}
-	}
-	return false
-}
-
-// snippetLen is the snippet's length in bytes (before escaping).
-const snippetLen = 240
-
-// markdownNoise is Markdown syntax a plain-text snippet leaves out.
-var markdownNoise = strings.NewReplacer("**", "", "__", "", "`", "", "#", "", "\n>", "  ", "\r", " ", "\n", " ", "\t", " ")
-
-// snippet is about snippetLen bytes of body around the densest cluster of
-// query words, HTML-escaped, the words in <mark>.
-func (h highlighter) snippet(body string) string {
-	text := markdownNoise.Replace(body)
-	tokens := analyzer.Analyze([]byte(text))
-	var marks [][2]int
-	for _, t := range tokens {
-		if h.matches(string(t.Term)) {
-			marks = append(marks, [2]int{t.Start, t.End})
-		}
-	}
-	// The window starting a little before the mark that has most marks
-	// within snippetLen after it.
-	start, best := 0, 0
-	for i, m := range marks {
-		n := 0
-		for _, o := range marks[i:] {
-			if o[1] > m[0]+snippetLen-40 {
-				break
-			}
-			n++
-		}
-		if n > best {
-			best, start = n, max(0, m[0]-40)
-		}
-	}
-	// Begin and end at word boundaries.
-	if start > 0 {
-		if i := strings.IndexByte(text[start:], ' '); i >= 0 && i < 40 && start+i+1 < len(text) {
-			start += i + 1
-		}
-	}
-	end := min(len(text), start+snippetLen)
-	if end < len(text) {
-		if i := strings.LastIndexByte(text[start:end], ' '); i > snippetLen/2 {
-			end = start + i
-		}
-		for end > start && !utf8.RuneStart(text[end]) {
-			end--
-		}
-	}
-	var b strings.Builder
-	if start > 0 {
-		b.WriteString("… ")
-	}
-	pos := start
-	for _, m := range marks {
-		if m[0] < start || m[1] > end {
-			continue
-		}
-		b.WriteString(html.EscapeString(text[pos:m[0]]))
-		b.WriteString("<mark>")
-		b.WriteString(html.EscapeString(text[m[0]:m[1]]))
-		b.WriteString("</mark>")
-		pos = m[1]
-	}
-	b.WriteString(html.EscapeString(text[pos:end]))
-	if end < len(text) {
-		b.WriteString(" …")
-	}
-	return strings.Join(strings.Fields(b.String()), " ")
 }
 
 // Similar returns up to limit opening posts of questions (member and PM
