@@ -20,7 +20,7 @@ import (
 // full build has finished. Change it whenever the fields or the analysis
 // change: a server that finds another version (or none, after a crash
 // during a build) rebuilds the index in the background.
-const mappingVersion = "kf-search-5"
+const mappingVersion = "kf-search-6"
 
 var versionKey = []byte("kf_mapping_version")
 
@@ -38,10 +38,9 @@ const (
 	fAuthor   = "author"    // name keys of the author (von:)
 	fDate     = "date"      // Unix seconds of the post (vor:, nach:, sort by date)
 	// fFacet holds the four facets as one keyword per document
-	// ("<field id>|<typ>|<status>|<amtlich>", see facetValue): counting
-	// reads one short doc value per hit. Four values per document made
-	// the doc-values chunks four times larger, and decompressing them
-	// was a third of a query's time at a million posts.
+	// ("<field id>|<typ>|<status>|<amtlich>", see facetValue): the facet
+	// counts look each hit's keyword up in a table built from this
+	// field's postings (countFacets).
 	fFacet = "facet"
 )
 
@@ -62,9 +61,9 @@ func newMapping() mapping.IndexMapping {
 		f.Analyzer, f.Store, f.IncludeTermVectors, f.IncludeInAll, f.DocValues = an, false, vectors, false, false
 		return f
 	}
-	kw := func(docValues bool) *mapping.FieldMapping {
+	kw := func() *mapping.FieldMapping {
 		f := bleve.NewKeywordFieldMapping()
-		f.Store, f.IncludeTermVectors, f.IncludeInAll, f.DocValues = false, false, false, docValues
+		f.Store, f.IncludeTermVectors, f.IncludeInAll, f.DocValues = false, false, false, false
 		return f
 	}
 	dm := bleve.NewDocumentStaticMapping()
@@ -72,10 +71,9 @@ func newMapping() mapping.IndexMapping {
 	dm.AddFieldMappingsAt(fTitleRev, text(reverseAnalyzerName, false))
 	dm.AddFieldMappingsAt(fBody, text(analyzerName, true))
 	dm.AddFieldMappingsAt(fSuffix, text(suffixAnalyzerName, false))
-	for _, f := range []string{fField, fKind, fStatus, fOfficial, fAuthor} {
-		dm.AddFieldMappingsAt(f, kw(false))
+	for _, f := range []string{fField, fKind, fStatus, fOfficial, fAuthor, fFacet} {
+		dm.AddFieldMappingsAt(f, kw())
 	}
-	dm.AddFieldMappingsAt(fFacet, kw(true))
 	date := bleve.NewNumericFieldMapping()
 	date.Store, date.IncludeInAll = false, false
 	dm.AddFieldMappingsAt(fDate, date)
@@ -93,13 +91,12 @@ var keywordAnalyzer = func() analysis.Analyzer {
 }()
 
 // Indexing options: text with positions (phrases, fuzzy locations),
-// reversed fields and keywords without, the facet field and the date
-// with doc values (facets, sorting).
+// reversed fields and keywords without, the date with doc values
+// (sorting).
 const (
 	optText    = index.IndexField | index.IncludeTermVectors
 	optReverse = index.IndexField
 	optKey     = index.IndexField
-	optFacet   = index.IndexField | index.DocValues
 )
 
 // newDocument builds the index document of d.
@@ -137,7 +134,7 @@ func newDocument(d store.SearchDoc) *document.Document {
 		official = "ja"
 	}
 	key(fOfficial, official)
-	doc.AddField(document.NewTextFieldCustom(fFacet, nil, []byte(facetValue(field, typ, d.Status, official)), optFacet, keywordAnalyzer))
+	key(fFacet, facetValue(field, typ, d.Status, official))
 	for _, k := range nameKeys(d.AuthorName) {
 		doc.AddField(document.NewTextFieldCustom(fAuthor, nil, []byte(k), index.IndexField, keywordAnalyzer))
 	}
@@ -176,7 +173,7 @@ type onceAnalysis struct {
 
 func (a *onceAnalysis) Analyze(text []byte) analysis.TokenStream {
 	if !a.done {
-		a.tokens, a.done = analyzer.Analyze(text), true
+		a.tokens, a.done = withHyphenJoins(text, analyzer.Analyze(text)), true
 	}
 	return a.tokens
 }

@@ -338,12 +338,17 @@ func textQuery(q Query, typos bool) textClauses {
 }
 
 // isPhrase reports whether termClause makes a phrase query of t: for a
-// phrase, or a word analysis splits ("E-Akte").
+// phrase, or a word analysis splits ("Stadt/Land") other than a
+// hyphenated one ("E-Akte", see hyphenTerm).
 func isPhrase(t Term) bool {
 	if t.Prefix {
 		return false
 	}
 	ts, _ := terms(t.Text)
+	if len(ts) > 1 && !t.Phrase {
+		_, hyphenated := hyphenTerm(t.Text)
+		return !hyphenated
+	}
 	return len(ts) > 1
 }
 
@@ -414,12 +419,17 @@ func termClause(t Term, compounds, typos bool) query.Query {
 		return disjunction(field(query.NewPrefixQuery(p), fTitle, boostTitle), field(query.NewPrefixQuery(p), fBody, boostBody))
 	}
 	ts, pos := terms(t.Text)
+	if len(ts) > 1 && !t.Phrase {
+		if term, ok := hyphenTerm(t.Text); ok {
+			ts = []string{term}
+		}
+	}
 	switch {
 	case len(ts) == 0:
 		return nil
 	case len(ts) > 1:
-		// A phrase, or a word analysis splits ("E-Akte"): the terms in
-		// order, with gaps where stop words were.
+		// A phrase, or a word analysis splits ("Stadt/Land"): the terms
+		// in order, with gaps where stop words were.
 		var ph []string
 		for i, term := range ts {
 			if i > 0 {

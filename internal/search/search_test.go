@@ -209,6 +209,46 @@ func TestCompoundsRankBelowExact(t *testing.T) {
 	}
 }
 
+// TestHyphenatedWords: a word with hyphens is one term of the index
+// (withHyphenJoins), not a phrase of its parts.
+func TestHyphenatedWords(t *testing.T) {
+	f := newFixture(t)
+	f.thread("bauen-wohnen", store.KindDiscussion, f.anna, "Akten", "H1 Die E-Akte ist seit Mai eingeführt.")
+	f.thread("bauen-wohnen", store.KindDiscussion, f.anna, "Post", "H2 Per E-Mail kommt die Akte nicht.")
+	f.thread("bauen-wohnen", store.KindDiscussion, f.anna, "Software", "H3 Wer hat Erfahrung mit E-Akte-Software?")
+	f.thread("bauen-wohnen", store.KindDiscussion, f.anna, "Landkreis", "H4 Die eAkte im Landkreis läuft.")
+	f.thread("bauen-wohnen", store.KindDiscussion, f.anna, "Gremium", "H5 Der IT-Planungsrat beschließt; die Ende-zu-Ende-Digitalisierung folgt.")
+	f.thread("bauen-wohnen", store.KindDiscussion, f.anna, "Planung", "H6 Die IT plant, der Planungsrat tagt.")
+	f.apply()
+	tests := []struct {
+		q    string
+		want []string
+	}{
+		{"E-Akte", []string{"H1", "H3", "H4"}},     // also in a longer hyphenated word, and written together
+		{"eAkte", []string{"H1", "H3", "H4"}},      // the same term
+		{`"E-Akte"`, []string{"H1", "H3"}},         // quoted: the phrase of its parts
+		{"Akte", []string{"H1", "H2", "H3"}},       // the part alone
+		{"Akte-Software", []string{"H3"}},          // a later run of parts
+		{"IT-Planungsrat", []string{"H5"}},         // not H6, which has both parts apart
+		{"Planungsrat", []string{"H5", "H6"}},      // the part
+		{"Ende-zu-Ende", []string{"H5"}},           // with a stop word inside
+		{"E-Akte -Software", []string{"H1", "H4"}}, // excluded
+		{"E-Akte OR IT-Planungsrat", []string{"H1", "H3", "H4", "H5"}},
+	}
+	for _, tt := range tests {
+		res := f.search(tt.q)
+		if got := bodies(res); !slices.Equal(sorted(got), sorted(tt.want)) {
+			t.Errorf("Search(%q) = %v, want %v", tt.q, got, tt.want)
+		}
+	}
+	res := f.search("E-Akte")
+	for _, h := range res.Hits {
+		if !strings.Contains(h.SnippetHTML, "<mark>") {
+			t.Errorf("snippet of %q marks nothing: %q", h.Body, h.SnippetHTML)
+		}
+	}
+}
+
 func TestQuerySyntax(t *testing.T) {
 	f := newFixture(t)
 	f.corpus()

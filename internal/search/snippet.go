@@ -29,6 +29,9 @@ func newHighlighter(q Query) *highlighter {
 			}
 			ts, _ := terms(t.Text)
 			h.exact = append(h.exact, ts...)
+			if term, ok := hyphenTerm(t.Text); ok && !t.Phrase {
+				h.exact = append(h.exact, term) // "eAkte" for "E-Akte"
+			}
 		}
 	}
 	return h
