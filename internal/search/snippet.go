@@ -2,6 +2,8 @@ package search
 
 import (
 	"html"
+	"math"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -17,6 +19,10 @@ type highlighter struct {
 	// marked remembers for each word of the texts seen so far whether
 	// it is marked: the hits of one page share most of their words.
 	marked map[string]bool
+	// minLen is the length in bytes of the shortest exact term or
+	// prefix. Analysis never makes a word longer (lower case, ä → a,
+	// ß → ss, stemming), so a shorter word cannot match.
+	minLen int
 }
 
 func newHighlighter(q Query) *highlighter {
@@ -33,6 +39,10 @@ func newHighlighter(q Query) *highlighter {
 				h.exact = append(h.exact, term) // "eAkte" for "E-Akte"
 			}
 		}
+	}
+	h.minLen = math.MaxInt
+	for _, w := range append(slices.Clone(h.exact), h.prefixes...) {
+		h.minLen = min(h.minLen, len(w))
 	}
 	return h
 }
@@ -56,6 +66,9 @@ func (h *highlighter) matches(term string) bool {
 // marks reports whether word, a word of the text as eachWord finds it, is
 // marked: whether one of its terms matches.
 func (h *highlighter) marks(word string) bool {
+	if len(word) < h.minLen {
+		return false
+	}
 	m, ok := h.marked[word]
 	if !ok {
 		for _, term := range wordTerms(word) {
