@@ -54,7 +54,9 @@ func (db *DB) TopicFields(ctx context.Context, v Viewer, withArchived bool) ([]T
 	if !withArchived {
 		q += " AND archived_at IS NULL"
 	}
-	rows, err := db.read.QueryContext(ctx, q+" ORDER BY position, id")
+	// Every search asks twice (the reader's fields and all), hence the
+	// statement cache: preparing the query was 7 % of a search's CPU.
+	rows, err := db.readQueryFor(ctx, v, q+" ORDER BY position, id")
 	return scanAll(rows, err, scanTopicField)
 }
 
