@@ -379,7 +379,7 @@ func (t textClauses) query(f filter) query.Query {
 		// Only filters or exclusions: everything they leave.
 		must = append(must, query.NewMatchAllQuery())
 	case len(t.groups) == 0:
-		must = append(t.phrased, must...)
+		must = append(slices.Clone(t.phrased), must...)
 	default:
 		must = append(append([]query.Query{unscored{query.NewConjunctionQuery(t.groups)}}, t.phrased...), must...)
 		should = t.scores
