@@ -8,8 +8,8 @@ import (
 	"github.com/blevesearch/bleve/v2"
 )
 
-// TestCompact: a rebuilt index is merged into one segment, the merged
-// segments' files are gone, and nothing is lost.
+// TestCompact: a rebuilt index of fewer than ten segments is merged into
+// one, the merged segments' files are gone, and nothing is lost.
 func TestCompact(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "i")
 	idx, err := bleve.New(dir, newMapping())

@@ -656,11 +656,13 @@ func Reindex(ctx context.Context, db *store.DB, path string, out io.Writer) (Reb
 	return RebuildStats{Docs: n, Took: took, DiskSize: dirSize(path)}, nil
 }
 
-// compact merges a freshly built index into one segment. A build leaves
-// twenty or so (scorch merges segments of similar size only ten at a
-// time), and a query looks each of its terms up in every segment: with
-// 21 segments at a million posts, building the searchers was 14 % of a
-// search's CPU. New segments from later changes are merged as usual.
+// compact merges the segments of a freshly built index with scorch's
+// single-segment plan (ten at a time: at a million posts three remain).
+// A build leaves twenty or so (the merge policy merges segments of
+// similar size only ten at a time), and a query looks each of its terms up
+// in every segment: with 21 segments at a million posts, building the
+// searchers was 14 % of a search's CPU. New segments from later changes
+// are merged as usual.
 func compact(ctx context.Context, idx bleve.Index, dir string) error {
 	adv, err := idx.Advanced()
 	if err != nil {
