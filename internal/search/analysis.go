@@ -208,8 +208,8 @@ func nameKeys(name string) []string {
 // into their parts, and a query for such a word was a phrase of its
 // parts: bleve checked the positions of both parts in every document
 // having them, and parts like "it" are everywhere (a query with
-// "IT-Planungsrat" took 20–40 ms at a million posts, 15 times a
-// plain word's). So the text fields also hold, at the position of its
+// "IT-Planungsrat" took 20–40 ms at a million posts, ten times a query of
+// plain words). So the text fields also hold, at the position of its
 // first part, the analysed joined form of every run of two or more parts
 // of a hyphenated word ("eakt"; for "E-Mail-Adresse" "email",
 // "mailadress" and "emailadress"), and a query word with hyphens is that
