@@ -337,19 +337,24 @@ func textQuery(q Query, typos bool) textClauses {
 	return t
 }
 
-// isPhrase reports whether termClause makes a phrase query of t: for a
-// phrase, or a word analysis splits ("Stadt/Land") other than a
-// hyphenated one ("E-Akte", see hyphenTerm).
+// isPhrase reports whether termClause makes a phrase query of t.
 func isPhrase(t Term) bool {
-	if t.Prefix {
-		return false
-	}
-	ts, _ := terms(t.Text)
+	ts, _ := termsOf(t)
+	return !t.Prefix && len(ts) > 1
+}
+
+// termsOf is a word or phrase (not a prefix) analysed as the index holds
+// it, with positions: one term for a word, the joined one for a
+// hyphenated word ("E-Akte", see hyphenTerm), several for a phrase or a
+// word analysis splits otherwise ("Stadt/Land").
+func termsOf(t Term) ([]string, []int) {
+	ts, pos := terms(t.Text)
 	if len(ts) > 1 && !t.Phrase {
-		_, hyphenated := hyphenTerm(t.Text)
-		return !hyphenated
+		if term, ok := hyphenTerm(t.Text); ok {
+			return []string{term}, pos[:1]
+		}
 	}
-	return len(ts) > 1
+	return ts, pos
 }
 
 // query is the search for t AND f. The documents are selected by an
@@ -418,12 +423,7 @@ func termClause(t Term, compounds, typos bool) query.Query {
 		p := fold(t.Text)
 		return disjunction(field(query.NewPrefixQuery(p), fTitle, boostTitle), field(query.NewPrefixQuery(p), fBody, boostBody))
 	}
-	ts, pos := terms(t.Text)
-	if len(ts) > 1 && !t.Phrase {
-		if term, ok := hyphenTerm(t.Text); ok {
-			ts = []string{term}
-		}
-	}
+	ts, pos := termsOf(t)
 	switch {
 	case len(ts) == 0:
 		return nil
