@@ -134,7 +134,8 @@ func (db *DB) readQuery(ctx context.Context, q string, args ...any) (*sql.Rows, 
 }
 
 // readQueryFor is readQuery for a query whose only variable text is
-// v.SeesField: cached for viewers without groups (visitors and most
+// v.SeesField (and otherwise one of a few constant texts, as SearchHits'
+// padded IN lists): cached for viewers without groups (visitors and most
 // members), run unprepared for the others, whose group IDs are in the text.
 func (db *DB) readQueryFor(ctx context.Context, v Viewer, q string, args ...any) (*sql.Rows, error) {
 	if !v.fixedSQL() {

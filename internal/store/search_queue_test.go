@@ -143,6 +143,75 @@ func TestSearchDocs(t *testing.T) {
 	}
 }
 
+// TestSearchHitsPageLengths: the IN list is padded to a few lengths for
+// the statement cache (inArgs); each page length around those, prepared
+// or not (viewer with groups, or longer than maxPreparedIn), returns
+// exactly the visible documents asked for, with duplicates and hidden
+// posts in between.
+func TestSearchHitsPageLengths(t *testing.T) {
+	db := newTestDB(t)
+	ctx := context.Background()
+	fs := seedFields(t, db)
+	u := seedUser(t, db, "a@x.de")
+	tid, first, err := db.CreateThread(ctx, NewThread{TopicFieldID: fs[0].ID, AuthorID: u.ID,
+		Title: "Titel", Slug: "titel", Body: "0", BodyHTML: "0"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids := []int64{first}
+	for i := 1; i < 45; i++ {
+		p, err := db.CreatePost(ctx, tid, u.ID, strconv.Itoa(i), strconv.Itoa(i))
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, p)
+	}
+	hidden := ids[3]
+	if err := db.HidePost(ctx, u.ID, hidden, "Spam"); err != nil {
+		t.Fatal(err)
+	}
+	viewers := map[string]Viewer{"visitor": {}, "with groups": {UserID: u.ID, Groups: []int64{7}}}
+	for name, v := range viewers {
+		for _, n := range []int{1, 7, 8, 9, 16, 17, 20, 32, 33, 45} {
+			page := slices.Clone(ids[:n])
+			if n > 2 {
+				page[n-1] = page[0] // a duplicate must not matter
+			}
+			hits, err := db.SearchHits(ctx, v, page, nil)
+			if err != nil {
+				t.Fatalf("%s, %d IDs: %v", name, n, err)
+			}
+			want := map[string]bool{}
+			for _, id := range page {
+				if id != hidden {
+					want[PostDocID(id)] = true
+				}
+			}
+			if len(hits) != len(want) {
+				t.Errorf("%s, %d IDs: %d hits, want %d", name, n, len(hits), len(want))
+			}
+			for id, d := range hits {
+				if !want[id] || d.Body != strconv.Itoa(slices.Index(ids, d.PostID)) {
+					t.Errorf("%s, %d IDs: unexpected hit %s (body %q)", name, n, id, d.Body)
+				}
+			}
+		}
+	}
+}
+
+func TestInArgs(t *testing.T) {
+	for _, tc := range []struct{ n, want int }{{1, 8}, {8, 8}, {9, 16}, {20, 32}, {33, 64}, {200, 256}} {
+		ids := make([]int64, tc.n)
+		for i := range ids {
+			ids[i] = int64(i + 1)
+		}
+		args := inArgs(ids)
+		if len(args) != tc.want || args[0] != int64(1) || args[tc.n-1] != int64(tc.n) || args[len(args)-1] != int64(tc.n) {
+			t.Errorf("inArgs(%d IDs) = %v, want %d args ending in %d", tc.n, args, tc.want, tc.n)
+		}
+	}
+}
+
 // TestSearchQueueIDsNeverReused: the indexer reads rows after the last id
 // it applied, so ids must keep growing after the queue was emptied.
 func TestSearchQueueIDsNeverReused(t *testing.T) {
