@@ -376,8 +376,9 @@ func decodeObject(r io.Reader, dst any) error {
 // writeJSON answers with v as JSON. Responses to a logged-in caller may hold
 // what only they see, so no cache keeps them.
 func (s *Server) writeJSON(c *gin.Context, status int, v any) {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
+	buf := getBuf()
+	defer putBuf(buf)
+	enc := json.NewEncoder(buf)
 	// Served as application/json with nosniff, so <, > and & need no escaping
 	// and body_html stays readable.
 	enc.SetEscapeHTML(false)

@@ -105,9 +105,10 @@ func (r *renderer) page(lang, name string) (*template.Template, error) {
 func (s *Server) render(c *gin.Context, status int, name string, data any) {
 	lang := s.lang(c)
 	t, err := s.pages.page(lang, name)
-	var buf bytes.Buffer
+	buf := getBuf()
+	defer putBuf(buf)
 	if err == nil {
-		err = t.ExecuteTemplate(&buf, "layout", data)
+		err = t.ExecuteTemplate(buf, "layout", data)
 	}
 	if err != nil {
 		s.log.Error("render", "page", name, "err", err, "request_id", requestID(c))
@@ -122,6 +123,26 @@ func (s *Server) render(c *gin.Context, status int, name string, data any) {
 		c.Header("Cache-Control", "no-cache, private")
 	}
 	c.Data(status, "text/html; charset=utf-8", buf.Bytes())
+}
+
+// bufPool holds the response buffers of render and writeJSON. Growing a
+// fresh buffer to a page's size (a search page is about 30 KB) for each
+// response was 8 % of what a search request allocated. The buffers are
+// reused once the response is written: c.Data writes before it returns,
+// and the writers that keep a response (the page cache, idempotency)
+// copy it.
+var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+func getBuf() *bytes.Buffer { return bufPool.Get().(*bytes.Buffer) }
+
+// putBuf returns b to the pool, unless it grew unusually large (an
+// export, a long feed), which the pool would then keep alive.
+func putBuf(b *bytes.Buffer) {
+	if b.Cap() > 1<<20 {
+		return
+	}
+	b.Reset()
+	bufPool.Put(b)
 }
 
 // base fills the layout fields every page needs.

@@ -95,7 +95,7 @@ func TestEveryPageRenders(t *testing.T) {
 		"admin_feedback":   {adminFeedbackPage{}, adminFeedbackPage{Items: []store.Feedback{{Name: "A", Email: "a@b.de"}, {}}}},
 		"search": {searchPage{}, searchPage{Unavail: true}, searchPage{Q: "x", Error: "e"},
 			searchPage{Q: "x", Result: search.Result{Total: 1, Building: true, Suggestion: "y"},
-				Hits:   []searchHit{{Typ: "faq", Hit: search.Hit{SearchDoc: store.SearchDoc{Status: "offen", Official: true}}}},
+				Hits:   []searchHit{{Typ: "faq", Status: "offen", Official: true}},
 				Facets: []facetGroup{{Key: "typ", Items: []facetLink{{Value: "frage", Active: true}}}, {Key: "themenfeld", Items: []facetLink{{Label: "F"}}}}}},
 		"thread": {threadPage{}, threadPage{Base: Base{User: &store.User{MailDisabled: true}}, Watch: store.LevelWatching},
 			threadPage{Thread: store.Thread{Kind: store.KindPM}, Posts: []postView{{Post: store.Post{OfficialVersion: 2}}}},
