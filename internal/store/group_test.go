@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"errors"
+	"slices"
 	"testing"
 )
 
@@ -92,6 +93,18 @@ func TestProtectedAreaVisibility(t *testing.T) {
 			}
 			fields, _ := db.TopicFields(ctx, v, false)
 			check("len(TopicFields)", len(fields), want)
+			// The Go twin, which search applies to the list of all fields,
+			// picks the same fields.
+			all, _ := db.TopicFields(ctx, Viewer{AllFields: true}, false)
+			var twin []TopicField
+			for _, f := range all {
+				if v.SeesFieldGroup(f.GroupID) {
+					twin = append(twin, f)
+				}
+			}
+			if !slices.EqualFunc(twin, fields, func(a, b TopicField) bool { return a.ID == b.ID }) {
+				t.Errorf("SeesFieldGroup picks %v, TopicFields %v", twin, fields)
+			}
 			stats, _ := db.TopicFieldStats(ctx, v, false)
 			check("len(TopicFieldStats)", len(stats), want)
 			latest, _ := db.LatestThreads(ctx, v, 10)

@@ -9,6 +9,7 @@ import (
 	"html/template"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -170,14 +171,14 @@ func facetGroups(res search.Result, byDate bool) []facetGroup {
 func (s *Server) search(c *gin.Context, q string, byDate bool, page, per int) (search.Result, error) {
 	ctx := c.Request.Context()
 	v := reader(c)
-	fields, err := s.db.TopicFields(ctx, v, true)
-	if err != nil {
-		return search.Result{}, err
-	}
 	all, err := s.db.TopicFields(ctx, store.Viewer{AllFields: true}, true)
 	if err != nil {
 		return search.Result{}, err
 	}
+	// The reader's fields are those of all they may see, by SeesField's Go
+	// twin: one query per search instead of two (each was 3 % of a
+	// search's CPU at 64 connections).
+	fields := slices.DeleteFunc(slices.Clone(all), func(f store.TopicField) bool { return !v.SeesFieldGroup(f.GroupID) })
 	return s.opt.Search.Search(ctx, search.Request{Query: q, Viewer: v, Fields: fields, AllFields: all, ByDate: byDate,
 		Page: page, PerPage: per})
 }
