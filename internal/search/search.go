@@ -483,7 +483,9 @@ func typoWords(q Query) []typoWord {
 			if t.Phrase || t.Prefix {
 				continue
 			}
-			if ts, _ := terms(t.Text); len(ts) == 1 && utf8.RuneCountInString(ts[0]) >= typoMinLen {
+			// termsOf: a hyphenated word ("IT-Planungsrad") is its one
+			// joined term, which termClause also makes fuzzy.
+			if ts, _ := termsOf(t); len(ts) == 1 && utf8.RuneCountInString(ts[0]) >= typoMinLen {
 				out = append(out, typoWord{group: gi, index: ti, term: ts[0]})
 			}
 		}
@@ -504,7 +506,9 @@ func suggestion(q Query, typo []typoWord, best *search.DocumentMatch, hits []Hit
 		doc = &hits[0]
 	}
 	text := doc.Title + "\n" + doc.Body
-	tokens := analyzer.Analyze([]byte(text))
+	// With the joined forms, whose range is the whole hyphenated word as
+	// written ("IT-Planungsrat" for the term itplanungsrat).
+	tokens := withHyphenJoins([]byte(text), analyzer.Analyze([]byte(text)))
 	changed := false
 	groups := make([][]Term, len(q.Groups))
 	for i, g := range q.Groups {

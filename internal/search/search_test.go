@@ -241,6 +241,14 @@ func TestHyphenatedWords(t *testing.T) {
 			t.Errorf("Search(%q) = %v, want %v", tt.q, got, tt.want)
 		}
 	}
+	// One typo in a hyphenated word: found through its joined term, and
+	// the suggestion writes the word as the hit does.
+	for q, want := range map[string]string{"IT-Planungsrad": "IT-Planungsrat", "Ende-zu-Endo": "Ende-zu-Ende"} {
+		res := f.search(q)
+		if got := bodies(res); !slices.Equal(got, []string{"H5"}) || res.Suggestion != want {
+			t.Errorf("Search(%q) = %v, suggestion %q; want [H5], %q", q, got, res.Suggestion, want)
+		}
+	}
 	res := f.search("E-Akte")
 	for _, h := range res.Hits {
 		if !strings.Contains(h.SnippetHTML, "<mark>") {
