@@ -105,6 +105,20 @@ func Open(db *store.DB, path string, opt Options) (*Index, error) {
 	return x, nil
 }
 
+// servingConfig is scorch's configuration for the index the server opens:
+// at most three segments per size tier instead of ten. Segments come from
+// every batch of writes, and scorch merges a tier only when it holds more
+// than that many; every query looks each term up in every segment. At a
+// million posts, 8 writers for 40 s left 21–22 segments with ten per tier
+// and 10 with three, and search at 64 connections afterwards went from
+// 822 and 972 to 868 and 1,042 req/s, with posting at 435 and 572 against
+// 480 and 549 posts/s (docs/PERFORMANCE.md, "Sixth pass"). The builds (the
+// reindex command, a rebuild in the background) keep scorch's default:
+// they merge at the end or when the server next opens the index.
+// The options are a map, not a mergeplan.MergePlanOptions: bleve passes
+// them through JSON, which a struct with a func field does not survive.
+var servingConfig = map[string]any{"scorchMergePlanOptions": map[string]any{"MaxSegmentsPerTier": 3}}
+
 // openCurrent opens the index at path if it is complete and of the
 // current mapping version; else it returns nil and why not.
 func openCurrent(path string) (idx bleve.Index, why string) {
@@ -124,7 +138,7 @@ func openCurrent(path string) (idx bleve.Index, why string) {
 	if err := checkNewestSnapshot(path); err != nil {
 		return nil, "corrupt: " + err.Error()
 	}
-	idx, err := bleve.Open(path)
+	idx, err := bleve.OpenUsing(path, servingConfig)
 	if err != nil {
 		return nil, "unreadable: " + err.Error()
 	}
