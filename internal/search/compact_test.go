@@ -3,10 +3,13 @@ package search
 import (
 	"context"
 	"path/filepath"
+	"strconv"
 	"testing"
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
+
+	"kommunalforum/internal/store"
 )
 
 // TestCompact: a rebuilt index of fewer than ten segments is merged into
@@ -56,8 +59,13 @@ func TestServingMergePolicy(t *testing.T) {
 	// persister merges the batches it finds waiting in memory).
 	// Segments above scorch's floor of 2,000 documents: below it, the
 	// default merges a small index into one segment anyway.
+	// Short documents, so that the merges are quick under -race too.
 	const per = 2500
-	docs := genDocs(8*per, 4)
+	docs := make([]store.SearchDoc, 8*per)
+	for i := range docs {
+		docs[i] = store.SearchDoc{PostID: int64(i + 1), ThreadID: int64(i/10 + 1), TopicFieldID: 1,
+			Kind: store.KindDiscussion, Body: "Antrag " + strconv.Itoa(i%100), CreatedAt: time.Unix(int64(i), 0)}
+	}
 	for i := 0; i < len(docs); i += per {
 		if i > 0 {
 			if idx, err = bleve.Open(dir); err != nil {
@@ -87,7 +95,7 @@ func TestServingMergePolicy(t *testing.T) {
 	}
 	defer idx.Close()
 	// Three per tier leaves three or four of these (the tiers' bounds fall
-	// between them); under -race the merges take about a minute.
+	// between them).
 	deadline := time.Now().Add(150 * time.Second)
 	for {
 		paths, err := segmentPaths(idx)
