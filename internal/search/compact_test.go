@@ -3,13 +3,10 @@ package search
 import (
 	"context"
 	"path/filepath"
-	"strconv"
 	"testing"
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
-
-	"kommunalforum/internal/store"
 )
 
 // TestCompact: a rebuilt index of fewer than ten segments is merged into
@@ -59,13 +56,8 @@ func TestServingMergePolicy(t *testing.T) {
 	// persister merges the batches it finds waiting in memory).
 	// Segments above scorch's floor of 2,000 documents: below it, the
 	// default merges a small index into one segment anyway.
-	// Short documents, so that the merges are quick under -race too.
 	const per = 2500
-	docs := make([]store.SearchDoc, 8*per)
-	for i := range docs {
-		docs[i] = store.SearchDoc{PostID: int64(i + 1), ThreadID: int64(i/10 + 1), TopicFieldID: 1,
-			Kind: store.KindDiscussion, Body: "Antrag " + strconv.Itoa(i%100), CreatedAt: time.Unix(int64(i), 0)}
-	}
+	docs := genDocs(8*per, 4)
 	for i := 0; i < len(docs); i += per {
 		if i > 0 {
 			if idx, err = bleve.Open(dir); err != nil {
@@ -95,8 +87,8 @@ func TestServingMergePolicy(t *testing.T) {
 	}
 	defer idx.Close()
 	// Three per tier leaves three or four of these (the tiers' bounds fall
-	// between them).
-	deadline := time.Now().Add(150 * time.Second)
+	// between them); under -race the merges take one to two minutes.
+	deadline := time.Now().Add(300 * time.Second)
 	for {
 		paths, err := segmentPaths(idx)
 		if err != nil {
@@ -106,7 +98,7 @@ func TestServingMergePolicy(t *testing.T) {
 			break
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("opened as the server does: still %d segments after 150 s", len(paths))
+			t.Fatalf("opened as the server does: still %d segments after 300 s", len(paths))
 		}
 		time.Sleep(50 * time.Millisecond)
 	}

@@ -236,12 +236,7 @@ func newestSnapshotSegments(t *testing.T, path string) []string {
 		t.Fatal(err)
 	}
 	defer snap.Close()
-	var paths []string
-	for _, seg := range snap.Segments() {
-		if p, ok := seg.Segment().(interface{ Path() string }); ok && p.Path() != "" {
-			paths = append(paths, p.Path())
-		}
-	}
+	paths := snapshotPaths(snap)
 	if len(paths) == 0 {
 		t.Fatal("the newest snapshot has no segment files")
 	}

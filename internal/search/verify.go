@@ -153,6 +153,11 @@ func segmentPaths(idx bleve.Index) ([]string, error) {
 	if !ok {
 		return nil, nil
 	}
+	return snapshotPaths(snap), nil
+}
+
+// snapshotPaths lists the files of snap's segments.
+func snapshotPaths(snap *scorch.IndexSnapshot) []string {
 	var paths []string
 	for _, seg := range snap.Segments() {
 		// Segments not yet persisted live in memory and have no file.
@@ -160,5 +165,5 @@ func segmentPaths(idx bleve.Index) ([]string, error) {
 			paths = append(paths, p.Path())
 		}
 	}
-	return paths, nil
+	return paths
 }
