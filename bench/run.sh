@@ -224,19 +224,27 @@ ratio() { awk -v a="$1" -v b="$ceil_rps" 'BEGIN { if (b > 0) printf "%.2f", a / 
 # this one, it warms the caches again (5 s of the same load) and repeats
 # the run once; the row says so.
 seen_drops=$(drops)
+# dropped reports (by its status) whether the page cache was dropped since
+# it last looked.
+dropped() {
+  local d
+  d=$(drops)
+  [ "$d" != "$seen_drops" ] || return 1
+  seen_drops=$d
+}
 measure() {
   local l r errs note=""
   l=$(load)
   r=$(wrk_run "$1" "$2" "${3:-}")
-  if [ "$(drops)" != "$seen_drops" ]; then
+  if dropped; then
     log "$1: the page cache was dropped before or during the run ($(field "$r" rps) req/s); warming up and repeating it"
     note="repeated: the page cache was dropped before or during the first run, which gave $(field "$r" rps) req/s"
     warm_data
     wrk -t2 -c"$conns" -d5s ${3:+-s "$3"} "$2" >/dev/null
     l=$(load)
     r=$(wrk_run "$1" "$2" "${3:-}")
+    dropped || true # a drop during the repeat is not repeated again
   fi
-  seen_drops=$(drops)
   errs=$(field "$r" errors)
   local name=$1
   if [ "$errs" != 0 ]; then name="$name ($errs errors)"; fi
@@ -248,10 +256,7 @@ measure() {
 # dropped since the last run, for the loadgen runs, which are not repeated.
 dropped_note() {
   note=""
-  if [ "$(drops)" != "$seen_drops" ]; then
-    seen_drops=$(drops)
-    note="; the page cache was dropped before or during this run"
-  fi
+  if dropped; then note="; the page cache was dropped before or during this run"; fi
 }
 
 thread_id=${t_thread#/t/}; thread_id=${thread_id%%-*}

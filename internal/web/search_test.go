@@ -159,6 +159,9 @@ func TestSearchPage(t *testing.T) {
 	// A facet narrows; the active one links back to the query without it.
 	w = e.get("/suche?q="+url.QueryEscape("Glasfaser themenfeld:familie-kind"), nil)
 	wantBody(t, w, "facet", "1 Treffer", `<a href="/suche?q=Glasfaser" aria-current="true" class="is-active">`)
+	// What a hit shows: title, type and status, field, author and date.
+	wantBody(t, w, "hit", `>Glasfaser für Kitas?</a>`, `>Frage</span>`, `>Offen</span>`,
+		`<p class="meta">Familie &amp; Kind · anna · <time datetime="`)
 	// A typo within one edit: "Meinten Sie …?"
 	w = e.get("/suche?q=Glasfasr", nil)
 	wantBody(t, w, "typo", "Meinten Sie", `<a href="/suche?q=Glasfaser">Glasfaser</a>`)
